@@ -1,0 +1,147 @@
+"""Workflow configuration: JSON-schema validation and per-stage overrides.
+
+``config/config.yaml`` holds the method defaults, one section per step; each
+``config/stages/<stage>.yaml`` holds only what differs for that stage and is deep-merged over
+the defaults. The schemas live in ``riskmap/schemas`` (``workflow/schemas`` points there).
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Mapping
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from referencing import Registry, Resource
+
+STAGES = ("campaign", "quiet_period", "voting", "recapitulation", "announcement")
+SECTIONS = ("ingest", "features", "model", "classes", "allocation", "reach", "map")
+
+
+class ConfigError(ValueError):
+    """A configuration file breaks its schema; the message lists every problem."""
+
+
+@cache
+def _schema_texts() -> dict[str, dict]:
+    root = resources.files("riskmap") / "schemas"
+    return {
+        p.name: yaml.safe_load(p.read_text(encoding="utf-8"))
+        for p in root.iterdir()
+        if p.name.endswith(".schema.yaml")
+    }
+
+
+def load_schema(name: str) -> dict:
+    """Return the schema ``name`` (for example ``"config.schema.yaml"``) as a dict."""
+    return copy.deepcopy(_schema_texts()[name])
+
+
+def _registry() -> Registry:
+    return Registry().with_resources(
+        (name, Resource.from_contents(text)) for name, text in _schema_texts().items()
+    )
+
+
+def schema_errors(instance: Any, schema_name: str) -> list[str]:
+    """Return every violation of ``schema_name`` by ``instance`` as ``"path: message"`` lines."""
+    schema = _schema_texts()[schema_name]
+    validator_cls = jsonschema.validators.validator_for(schema)
+    validator = validator_cls(schema, registry=_registry())
+    lines = []
+    for err in sorted(validator.iter_errors(instance), key=lambda e: list(map(str, e.path))):
+        where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
+        lines.append(f"{where}: {err.message}")
+    return lines
+
+
+def validate_config(config: Mapping[str, Any], *, source: str = "config/config.yaml") -> None:
+    """Raise :class:`ConfigError` naming every key of ``config`` that breaks the schema."""
+    problems = schema_errors(dict(config), "config.schema.yaml")
+    if problems:
+        msg = f"{source} does not match workflow/schemas/config.schema.yaml:\n  - " + "\n  - ".join(
+            problems
+        )
+        raise ConfigError(msg)
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """Return ``base`` with ``override`` merged in: mappings recursively, anything else replaced.
+
+    Examples
+    --------
+    >>> deep_merge({"a": {"x": 1, "y": 2}, "b": 1}, {"a": {"y": 3}})
+    {'a': {'x': 1, 'y': 3}, 'b': 1}
+    """
+    out = copy.deepcopy(dict(base))
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def load_stage_overrides(stages_dir: Path) -> dict[str, dict]:
+    """Read ``<stages_dir>/<stage>.yaml`` for every known stage (missing file: no override)."""
+    overrides: dict[str, dict] = {}
+    for stage in STAGES:
+        path = Path(stages_dir) / f"{stage}.yaml"
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else None
+        data = data or {}
+        if not isinstance(data, Mapping):
+            raise ConfigError(f"{path}: expected a mapping of sections, got {type(data).__name__}")
+        unknown = sorted(set(data) - set(SECTIONS))
+        if unknown:
+            raise ConfigError(
+                f"{path}: unknown section(s) {', '.join(unknown)}; "
+                f"expected some of {', '.join(SECTIONS)}"
+            )
+        overrides[stage] = dict(data)
+    return overrides
+
+
+def stage_config(
+    config: Mapping[str, Any], overrides: Mapping[str, Mapping], stage: str
+) -> dict[str, Any]:
+    """Return the sections of ``config`` with the stage's overrides merged in, validated."""
+    base = {key: config.get(key, {}) for key in SECTIONS}
+    merged = deep_merge(base, overrides.get(stage, {}))
+    problems = schema_errors(
+        {"region": str(config.get("region", "")), "results": str(config.get("results", "")),
+         **merged},
+        "config.schema.yaml",
+    )
+    if problems:
+        msg = f"config/stages/{stage}.yaml (merged over config/config.yaml) breaks the schema:\n  - "
+        raise ConfigError(msg + "\n  - ".join(problems))
+    return merged
+
+
+def region_stages(region_dir: Path) -> list[str]:
+    """Return the stages listed in ``region_dir/region.yaml``, in election order.
+
+    Only what the workflow needs to plan its jobs is checked here; the ingest step validates
+    the whole file against its schema and reports every problem.
+    """
+    path = Path(region_dir) / "region.yaml"
+    if not path.is_file():
+        raise ConfigError(f"{path}: region.yaml not found (the region folder needs one; "
+                          "`riskmap init DIR` writes a template)")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{path}: not valid YAML ({exc})") from None
+    stages = data.get("stages") if isinstance(data, Mapping) else None
+    if not isinstance(stages, Mapping) or not stages:
+        raise ConfigError(f"{path}: key 'stages' must map stage names ({', '.join(STAGES)}) "
+                          "to {start, end} dates")
+    unknown = sorted(str(s) for s in stages if s not in STAGES)
+    if unknown:
+        raise ConfigError(f"{path}: unknown stage(s) {', '.join(unknown)}; "
+                          f"stage keys are {', '.join(STAGES)}")
+    return [s for s in STAGES if s in stages]

@@ -1,0 +1,208 @@
+"""Shared plumbing of the pipeline steps: arguments, logging, the ingest hand-over files.
+
+Each step is a small command (``python -m riskmap.steps.<rule>``) that reads its inputs, calls
+one function of the package and writes its outputs atomically. A bad input stops it with the
+readable message on stderr and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+
+from riskmap.config import ConfigError
+from riskmap.geo import WGS84, points_from_lonlat
+from riskmap.io import atomic_path
+
+log = logging.getLogger("riskmap")
+
+# Fixed GeoPackage timestamps so that the same inputs give the same bytes.
+pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": "2000-01-01T00:00:00.000Z"})
+
+TABLES = ("tps", "venues", "incidents", "units")
+DATE_COLUMNS = {"venues": ("start", "end"), "incidents": ("date",)}
+STRING_COLUMNS = {
+    "tps": ("tps_id", "village_code"),
+    "venues": ("venue_id", "kind", "name"),
+    "incidents": ("incident_id", "kind", "description"),
+    "units": ("unit_id", "kind", "name"),
+}
+
+
+def step_parser(description: str) -> argparse.ArgumentParser:
+    """Return an argument parser with the options every stage step shares."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--stage", required=True)
+    parser.add_argument("--work", type=Path, required=True, help="the workflow's _work folder")
+    parser.add_argument("--out", type=Path, required=True, help="the stage's output folder")
+    parser.add_argument("--params", default="{}", help="the config sections, as JSON")
+    parser.add_argument("--log", type=Path, default=None)
+    return parser
+
+
+def run_step(main: Callable[[argparse.Namespace], None], args: argparse.Namespace) -> int:
+    """Run ``main(args)`` with logging to ``args.log``; input errors end with a message, status 1."""
+    from riskmap._errors import RegionInputError
+
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if getattr(args, "log", None):
+        Path(args.log).parent.mkdir(parents=True, exist_ok=True)
+        handlers.append(logging.FileHandler(args.log, mode="w", encoding="utf-8"))
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", handlers=handlers,
+        force=True,
+    )
+    try:
+        main(args)
+    except (RegionInputError, ConfigError) as exc:
+        log.error("%s", exc)
+        return 1
+    return 0
+
+
+def params_from(args: argparse.Namespace) -> dict[str, Any]:
+    """Return the JSON config sections passed by the rule."""
+    return json.loads(args.params)
+
+
+# --------------------------------------------------------------------------------------------
+# Writing outputs (atomically, deterministically)
+# --------------------------------------------------------------------------------------------
+
+
+def write_json(data: Any, path: Path) -> None:
+    """Write ``data`` as sorted, indented JSON (the same data always gives the same bytes)."""
+    text = json.dumps(_jsonable(data), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(text, encoding="utf-8")
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return None if np.isnan(value) else float(value)
+    if isinstance(value, float) and np.isnan(value):
+        return None
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table as UTF-8 CSV with ``\\n`` line ends."""
+    with atomic_path(path) as tmp:
+        frame.to_csv(tmp, index=False, lineterminator="\n")
+
+
+def write_gpkg(frame: gpd.GeoDataFrame, path: Path, *, layer: str) -> None:
+    """Write a GeoPackage layer (fixed timestamps, so byte-stable for the same data)."""
+    with atomic_path(path) as tmp:
+        frame.to_file(tmp, driver="GPKG", layer=layer, engine="pyogrio")
+
+
+def write_geojson(frame: gpd.GeoDataFrame, path: Path) -> None:
+    """Write a GeoJSON FeatureCollection in WGS84 with sorted keys."""
+    geo = frame.to_crs(WGS84)
+    data = json.loads(geo.to_json(drop_id=True, to_wgs84=False))
+    data.pop("crs", None)
+    with atomic_path(path) as tmp:
+        Path(tmp).write_text(json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n",
+                             encoding="utf-8")
+
+
+def sha256_of(path: Path) -> str:
+    """Return the hex sha256 of a file."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# --------------------------------------------------------------------------------------------
+# The ingest hand-over: validated tables the later steps read
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class WorkTables:
+    """The validated region as the ingest step left it for the stage steps."""
+
+    meta: dict[str, Any]
+    areas: gpd.GeoDataFrame
+    tps: pd.DataFrame
+    venues: pd.DataFrame
+    incidents: pd.DataFrame
+    units: pd.DataFrame
+
+    @property
+    def crs(self) -> str:
+        return self.meta["utm_crs"]
+
+    def stage_window(self, stage: str) -> tuple[pd.Timestamp, pd.Timestamp]:
+        s = self.meta["region"]["stages"][stage]
+        return pd.Timestamp(s["start"]), pd.Timestamp(s["end"])
+
+    def past_windows(self) -> list[tuple[str, str, pd.Timestamp, pd.Timestamp]]:
+        out = []
+        for election in self.meta["region"].get("past_elections", []) or []:
+            for stage, w in (election.get("stages") or {}).items():
+                out.append((election["name"], stage, pd.Timestamp(w["start"]),
+                            pd.Timestamp(w["end"])))
+        return sorted(out, key=lambda t: (t[2], t[3], t[1]))
+
+    def utm(self, name: str) -> gpd.GeoDataFrame:
+        """Return a table (or the areas) projected to the region's UTM zone."""
+        if name == "areas":
+            return self.areas.to_crs(self.crs)
+        return points_from_lonlat(getattr(self, name), crs=self.crs)
+
+
+def read_work(work: Path) -> WorkTables:
+    """Read the ingest step's hand-over files from ``work/ingest``."""
+    folder = Path(work) / "ingest"
+    meta = json.loads((folder / "region.json").read_text(encoding="utf-8"))
+    areas = gpd.read_file(folder / "areas.gpkg", engine="pyogrio")
+    areas["village_code"] = areas["village_code"].astype(str)
+    tables = {}
+    for name in TABLES:
+        frame = pd.read_csv(folder / f"{name}.csv", dtype={c: str for c in STRING_COLUMNS[name]},
+                            keep_default_na=False, na_values=[""])
+        for col in STRING_COLUMNS[name]:
+            if col in frame:
+                frame[col] = frame[col].fillna("").astype(str)
+        for col in DATE_COLUMNS.get(name, ()):
+            frame[col] = pd.to_datetime(frame[col], format="%Y-%m-%d")
+        tables[name] = frame
+    tps = tables["tps"]
+    for col in ("hard_to_reach", "special"):
+        tps[col] = tps[col].astype(str).str.lower().isin(["true", "1"])
+    return WorkTables(meta=meta, areas=areas, **tables)
+
+
+def active_venues(venues: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Venues whose dates overlap the window [start, end]; venues without dates are always active."""
+    v_start = venues["start"].fillna(pd.Timestamp.min)
+    v_end = venues["end"].fillna(pd.Timestamp.max)
+    return venues[(v_start <= end) & (v_end >= start)].reset_index(drop=True)

@@ -1,0 +1,100 @@
+"""Step ``allocate``: the posting plan, reach to help and the briefing roster for one stage."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+import geopandas as gpd
+import pandas as pd
+
+from riskmap.allocate import plan_stage
+from riskmap.geo import WGS84, points_from_lonlat
+from riskmap.roster import write_roster
+from riskmap.steps._common import (
+    active_venues,
+    params_from,
+    read_work,
+    run_step,
+    step_parser,
+    write_csv,
+    write_geojson,
+    write_json,
+)
+
+TPS_COLUMNS = ["tps_id", "village_code", "lat", "lon", "voters", "risk_score", "risk_class", "post_id"]
+TPS_EXTRA = ["expected_incidents", "hard_to_reach", "special", "top_factors"]
+POST_COLUMNS = [
+    "post_id", "lat", "lon", "personnel", "site_kind", "site_id", "covered_tps", "covered_weight",
+    "radius_km",
+]
+
+
+def scored_tps(tps: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
+    """Join the model's TPS scores to the ingested TPS table (one row per accepted TPS)."""
+    scores = scores.drop(columns=[c for c in ("village_code", "lat", "lon", "voters") if c in scores])
+    return tps.merge(scores, on="tps_id", how="left", validate="1:1")
+
+
+def scored_venues(venues: pd.DataFrame, scores: pd.DataFrame, start, end) -> pd.DataFrame:
+    """The venues active in the stage window with the model's expected incidents."""
+    active = active_venues(venues, start, end)
+    scores = scores[["venue_id", "expected_incidents"]] if len(scores) else pd.DataFrame(
+        {"venue_id": pd.Series(dtype=str), "expected_incidents": pd.Series(dtype=float)})
+    out = active.merge(scores, on="venue_id", how="left", validate="1:1")
+    out["expected_incidents"] = out["expected_incidents"].fillna(0.0)
+    return out
+
+
+def allocate(args: argparse.Namespace) -> None:
+    params = params_from(args)
+    work = read_work(args.work)
+    stage_work = args.work / args.stage
+    start, end = work.stage_window(args.stage)
+    budget = int(work.meta["region"]["stages"][args.stage]["personnel"])
+    tps = scored_tps(work.tps, pd.read_csv(stage_work / "tps_scores.csv", dtype={"tps_id": str}))
+    venues = scored_venues(
+        work.venues, pd.read_csv(stage_work / "venue_scores.csv", dtype={"venue_id": str}),
+        start, end,
+    )
+    crs = work.crs
+    res = plan_stage(
+        points_from_lonlat(tps, crs=crs), points_from_lonlat(venues, crs=crs), work.utm("units"),
+        stage=args.stage, budget=budget, allocation=params["allocation"], reach=params["reach"],
+        routes=None,
+    )
+    tps["post_id"] = tps["tps_id"].map(res.tps_post).fillna("")
+    tps = tps.sort_values("tps_id").reset_index(drop=True)
+    write_csv(tps[TPS_COLUMNS + [c for c in TPS_EXTRA if c in tps]], args.out / "tps_risk.csv")
+
+    posts = res.posts.reset_index(drop=True)
+    write_csv(posts, args.out / "posts.csv")
+    write_geojson(
+        gpd.GeoDataFrame(posts, geometry=gpd.points_from_xy(posts["lon"], posts["lat"]), crs=WGS84),
+        args.out / "posts.geojson",
+    )
+    write_csv(res.reach, args.out / "reach.csv")
+    write_roster(res.roster, args.out / "roster.xlsx", args.out / "roster.csv")
+
+    model_info = json.loads((stage_work / "model.json").read_text(encoding="utf-8"))
+    plan = {
+        **res.plan_info,
+        "stage": args.stage,
+        "as_of": start.date().isoformat(),
+        "window_end": end.date().isoformat(),
+        "personnel_budget": budget,
+        "input_sha256": work.meta["input_sha256"],
+        "model": model_info,
+        "region": {"name": work.meta["region"].get("name"), "code": work.meta["region"].get("code"),
+                   "synthetic": bool(work.meta["region"].get("synthetic", False))},
+    }
+    write_json(plan, args.out / "plan.json")
+
+
+def main(argv: list[str] | None = None) -> int:
+    return run_step(allocate, step_parser(__doc__).parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""Step ``render_map``: the commander's self-contained HTML map for one stage."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from riskmap.io import atomic_path
+from riskmap.maps import render_stage_map
+from riskmap.steps._common import active_venues, params_from, read_work, run_step, step_parser
+
+log = logging.getLogger("riskmap")
+
+
+def passphrase_from(map_config: dict) -> str | None:
+    """The map passphrase: from the environment variable named in config, else config itself."""
+    env_name = map_config.get("passphrase_env") or "RISKMAP_MAP_PASSPHRASE"
+    value = os.environ.get(env_name) or map_config.get("passphrase")
+    return value or None
+
+
+def render(args: argparse.Namespace) -> None:
+    params = params_from(args)
+    map_config = params["map"]
+    work = read_work(args.work)
+    start, end = work.stage_window(args.stage)
+    region = work.meta["region"]
+    area_risk = pd.read_csv(args.out / "area_risk.csv", dtype={"village_code": str})
+    tps_risk = pd.read_csv(args.out / "tps_risk.csv", dtype={"tps_id": str, "village_code": str,
+                                                              "post_id": str}, keep_default_na=False)
+    posts = pd.read_csv(args.out / "posts.csv", dtype={"post_id": str, "site_id": str})
+    reach = pd.read_csv(args.out / "reach.csv", dtype=str, keep_default_na=False)
+    previous = None
+    if args.previous:
+        previous = pd.read_csv(args.previous, dtype={"village_code": str})
+    incidents = work.incidents[work.incidents["date"] < start].reset_index(drop=True)
+    html = render_stage_map(
+        work.areas, area_risk, tps_risk, posts, active_venues(work.venues, start, end), incidents,
+        work.units, reach,
+        region_name=region.get("name", ""), stage=args.stage,
+        as_of=start.date().isoformat(), window_end=end.date().isoformat(),
+        generated=dt.date.today().isoformat(), synthetic=bool(region.get("synthetic", False)),
+        previous_area_risk=previous, map_config=map_config,
+        passphrase=passphrase_from(map_config),
+    )
+    with atomic_path(args.out / "map.html") as tmp:
+        Path(tmp).write_text(html, encoding="utf-8")
+    log.info("map.html: %.1f kB", len(html.encode("utf-8")) / 1024)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = step_parser(__doc__)
+    parser.add_argument("--previous", default="", help="the previous stage's area_risk.csv")
+    return run_step(render, parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+# The posting plan: where to put the stage's officers, how many at each, and reach to help.
+
+
+rule allocate:
+    input:
+        region=rules.ingest.output.region,
+        tps=rules.ingest.output.tps,
+        venues=rules.ingest.output.venues,
+        units=rules.ingest.output.units,
+        tps_scores=rules.score.output.tps_scores,
+        venue_scores=rules.score.output.venue_scores,
+        model=rules.score.output.model,
+    output:
+        tps_risk=OUT / "{stage}" / "tps_risk.csv",
+        posts_csv=OUT / "{stage}" / "posts.csv",
+        posts_geojson=OUT / "{stage}" / "posts.geojson",
+        plan=OUT / "{stage}" / "plan.json",
+        reach=OUT / "{stage}" / "reach.csv",
+        roster_csv=OUT / "{stage}" / "roster.csv",
+        roster_xlsx=OUT / "{stage}" / "roster.xlsx",
+    params:
+        cfg=lambda w: section(w.stage, "allocation", "reach"),
+    log:
+        LOGS / "{stage}" / "allocate.log",
+    benchmark:
+        BENCH / "{stage}" / "allocate.tsv"
+    shell:
+        "python -m riskmap.steps.allocate --stage {wildcards.stage} --work {WORK:q}"
+        " --out {OUT:q}/{wildcards.stage} --params {params.cfg:q} --log {log:q}"

@@ -1,0 +1,38 @@
+# The commander's map: one self-contained HTML file per stage, in Bahasa Indonesia.
+
+
+def previous_area_risk(wildcards):
+    prev = previous_stage(wildcards.stage)
+    return [str(OUT / prev / "area_risk.csv")] if prev else []
+
+
+rule render_map:
+    input:
+        region=rules.ingest.output.region,
+        areas=rules.ingest.output.areas,
+        venues=rules.ingest.output.venues,
+        incidents=rules.ingest.output.incidents,
+        units=rules.ingest.output.units,
+        area_risk=rules.score.output.area_csv,
+        tps_risk=rules.allocate.output.tps_risk,
+        posts=rules.allocate.output.posts_csv,
+        reach=rules.allocate.output.reach,
+        previous=previous_area_risk,
+    output:
+        html=report(
+            OUT / "{stage}" / "map.html",
+            caption="../report/map.rst",
+            category="Peta risiko",
+            subcategory="{stage}",
+        ),
+    params:
+        cfg=lambda w: section(w.stage, "map"),
+        previous=lambda w, input: input.previous[0] if input.previous else "",
+    log:
+        LOGS / "{stage}" / "render_map.log",
+    benchmark:
+        BENCH / "{stage}" / "render_map.tsv"
+    shell:
+        "python -m riskmap.steps.render_map --stage {wildcards.stage} --work {WORK:q}"
+        " --out {OUT:q}/{wildcards.stage} --previous {params.previous:q}"
+        " --params {params.cfg:q} --log {log:q}"
