@@ -11,7 +11,7 @@ from snakemake.exceptions import WorkflowError
 from riskmap.config import ConfigError, load_stage_overrides, region_stages, stage_config, validate_config
 
 
-configfile: "config/config.yaml"
+configfile: Path(workflow.basedir) / "config" / "config.yaml"
 
 
 try:

@@ -1,0 +1,160 @@
+"""Workflow tests: the whole pipeline on tiny regions, every contract file and column,
+determinism, no look-ahead, and a region across the equator."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pytest
+
+from tiny_region import write_tiny_region
+
+REPO = Path(__file__).resolve().parents[1]
+STAGES = ["campaign", "voting", "announcement"]  # the tiny region's calendar
+
+CONTRACT_COLUMNS = {
+    "area_risk.csv": ["village_code", "village_name", "subdistrict_name", "risk_score",
+                      "risk_class", "expected_incidents", "top_factors"],
+    "tps_risk.csv": ["tps_id", "village_code", "lat", "lon", "voters", "risk_score",
+                     "risk_class", "post_id"],
+    "posts.csv": ["post_id", "lat", "lon", "personnel", "site_kind", "site_id", "covered_tps",
+                  "covered_weight", "radius_km"],
+}
+PLAN_KEYS = {"stage", "as_of", "personnel_budget", "personnel_assigned", "n_posts",
+             "demand_weight", "covered_weight_share", "solver", "input_sha256"}
+DETERMINISTIC = ["area_risk.csv", "tps_risk.csv", "posts.csv", "posts.geojson", "plan.json",
+                 "backtest.json", "quality.json", "reach.csv", "roster.csv"]
+CLASSES = {"kurang_rawan", "rawan", "sangat_rawan"}
+
+
+def run_pipeline(region: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    cmd = ["snakemake", "--snakefile", str(REPO / "Snakefile"), "--cores", "2",
+           "--directory", str(out.parent), "--config", f"region={region}", f"results={out}",
+           *extra]
+    return subprocess.run(cmd, cwd=out.parent, env=env, capture_output=True, text=True,
+                          timeout=600)
+
+
+@pytest.fixture(scope="module")
+def tiny_run(tmp_path_factory):
+    base = tmp_path_factory.mktemp("tiny")
+    region = write_tiny_region(base / "region")
+    out = base / "out"
+    proc = run_pipeline(region, out)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return region, out
+
+
+def test_every_contract_file_and_column(tiny_run):
+    region, out = tiny_run
+    tps_in = pd.read_csv(region / "tps.csv", dtype=str)
+    for stage in STAGES:
+        d = out / stage
+        for name, cols in CONTRACT_COLUMNS.items():
+            frame = pd.read_csv(d / name, dtype=str, keep_default_na=False)
+            assert list(frame.columns[: len(cols)]) == cols, (stage, name)
+        area = pd.read_csv(d / "area_risk.csv")
+        assert len(area) == 9 and area["village_code"].is_unique
+        assert area["risk_score"].between(0, 100).all()
+        assert set(area["risk_class"]) <= CLASSES
+        assert (area["expected_incidents"] >= 0).all()
+        assert area["top_factors"].notna().all()
+        tps = pd.read_csv(d / "tps_risk.csv", dtype={"tps_id": str})
+        assert sorted(tps["tps_id"]) == sorted(tps_in["tps_id"])
+        posts = pd.read_csv(d / "posts.csv")
+        assert (posts["personnel"] >= 1).all()
+        assert set(posts["site_kind"]) <= {"tps", "venue", "unit", "other"}
+        covered = tps.loc[tps["post_id"].notna(), "post_id"]
+        assert set(covered) <= set(posts["post_id"])
+        plan = json.loads((d / "plan.json").read_text())
+        assert PLAN_KEYS <= set(plan)
+        assert plan["stage"] == stage
+        assert plan["personnel_assigned"] <= plan["personnel_budget"]
+        assert plan["personnel_assigned"] == int(posts["personnel"].sum())
+        assert set(plan["input_sha256"]) >= {"tps.csv", "region.yaml", "incidents.csv"}
+        gj = json.loads((d / "posts.geojson").read_text())
+        assert len(gj["features"]) == len(posts)
+        gpkg = gpd.read_file(d / "area_risk.gpkg")
+        assert len(gpkg) == 9 and gpkg.crs.to_epsg() == 4326
+        quality = json.loads((d / "quality.json").read_text())
+        for name, q in quality.items():
+            assert q["rows_read"] == q["accepted"] + q["quarantined"], name
+        assert (d / "quarantine" / "tps.csv").exists()
+        html = (d / "map.html").read_text()
+        assert "<html" in html.lower()
+        assert (d / "backtest.json").exists()
+    assert json.loads((out / "announcement" / "plan.json").read_text())["personnel_budget"] == 12
+
+
+def test_same_inputs_give_identical_outputs(tiny_run, tmp_path):
+    region, out = tiny_run
+    out2 = tmp_path / "out2"
+    proc = run_pipeline(region, out2)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    for stage in STAGES:
+        for name in DETERMINISTIC:
+            a = (out / stage / name).read_bytes()
+            b = (out2 / stage / name).read_bytes()
+            assert a == b, f"{stage}/{name} differs between two runs"
+
+
+def test_incidents_from_the_stage_start_on_change_nothing(tiny_run, tmp_path):
+    """No look-ahead: add incidents dated on and after the voting day's start; the voting
+    stage's outputs must stay byte-identical (the later announcement stage may change)."""
+    region, out = tiny_run
+    region2 = tmp_path / "region"
+    shutil.copytree(region, region2)
+    inc = pd.read_csv(region2 / "incidents.csv", dtype=str)
+    extra = pd.DataFrame(
+        [{"incident_id": f"LATE{k}", "date": d, "kind": "riot", "lat": inc["lat"].iloc[k],
+          "lon": inc["lon"].iloc[k], "severity": "3", "description": "sesudah tanggal peta"}
+         for k, d in enumerate(["2024-02-14", "2024-02-15", "2024-03-01", "2024-03-25"])]
+    )
+    pd.concat([inc, extra]).to_csv(region2 / "incidents.csv", index=False)
+    out2 = tmp_path / "out"
+    proc = run_pipeline(region2, out2)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    for name in ["area_risk.csv", "tps_risk.csv", "posts.csv", "posts.geojson", "backtest.json",
+                 "reach.csv"]:
+        assert (out / "voting" / name).read_bytes() == (out2 / "voting" / name).read_bytes(), name
+    plan1 = json.loads((out / "voting" / "plan.json").read_text())
+    plan2 = json.loads((out2 / "voting" / "plan.json").read_text())
+    plan1.pop("input_sha256")
+    plan2.pop("input_sha256")
+    assert plan1 == plan2
+
+
+def test_region_across_the_equator(tmp_path):
+    region = write_tiny_region(tmp_path / "region", lon0=109.30, lat0=-0.027)
+    out = tmp_path / "out"
+    proc = run_pipeline(region, out)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    tps = pd.read_csv(out / "voting" / "tps_risk.csv")
+    assert (tps["lat"] > 0).any() and (tps["lat"] < 0).any()
+    assert tps["post_id"].notna().any()
+
+
+def test_bad_region_stops_with_a_message(tmp_path):
+    region = write_tiny_region(tmp_path / "region")
+    tps = pd.read_csv(region / "tps.csv").drop(columns=["voters"])
+    tps.to_csv(region / "tps.csv", index=False)
+    proc = run_pipeline(region, tmp_path / "out")
+    assert proc.returncode != 0
+    assert "tps.csv" in proc.stderr and "voters" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_dry_run_plans_every_stage_of_the_demo(tmp_path):
+    proc = run_pipeline(REPO / "data" / "regions" / "gunung-mas", tmp_path / "out", "-n")
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    for stage in ["campaign", "quiet_period", "voting", "recapitulation", "announcement"]:
+        assert f"stage={stage}" in proc.stdout + proc.stderr
