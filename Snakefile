@@ -4,9 +4,8 @@
 # Rules are thin: each calls one step of the riskmap package (python -m riskmap.steps.<rule>).
 
 import json
+import sys
 from pathlib import Path
-
-from snakemake.exceptions import WorkflowError
 
 from riskmap.config import ConfigError, load_stage_overrides, region_stages, stage_config, validate_config
 
@@ -22,7 +21,9 @@ try:
     STAGES = region_stages(REGION)
     STAGE_CONFIG = {s: stage_config(config, STAGE_OVERRIDES, s) for s in STAGES}
 except ConfigError as exc:
-    raise WorkflowError(str(exc)) from None
+    # A readable message and a non-zero status, without a Python traceback.
+    sys.stderr.write(f"riskmap: configuration error\n{exc}\n")
+    sys.exit(1)
 
 WORK = OUT / "_work"
 LOGS = OUT / "logs"

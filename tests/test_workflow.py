@@ -158,3 +158,21 @@ def test_dry_run_plans_every_stage_of_the_demo(tmp_path):
     assert proc.returncode == 0, proc.stderr[-4000:]
     for stage in ["campaign", "quiet_period", "voting", "recapitulation", "announcement"]:
         assert f"stage={stage}" in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize(
+    "config, needle",
+    [(["region=/no/such/region"], "region.yaml not found"),
+     (["colour=red"], "colour")],
+)
+def test_configuration_errors_are_readable(tmp_path, config, needle):
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    proc = subprocess.run(
+        ["snakemake", "--snakefile", str(REPO / "Snakefile"), "--cores", "1", "-n",
+         "--directory", str(tmp_path), "--config", *config],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode != 0
+    assert needle in proc.stderr
+    assert "Traceback" not in proc.stderr and 'File "' not in proc.stderr
