@@ -1,0 +1,410 @@
+"""Features per village and per TPS as of a stage window's start (no look-ahead).
+
+Everything is computed from incidents dated strictly before the window's start. The geometry
+work (which village holds each incident, distances between villages, TPS, venues and police
+units) is done once by :func:`prepare_region`; :func:`features_as_of` then evaluates the
+features for any window cheaply, so that the model can be fitted on many past windows.
+
+Village features (columns of :attr:`WindowFeatures.village`)
+-----------------------------------------------------------
+``inc_<group>``
+    Time-decayed, severity-weighted incident intensity of the village for each kind group
+    (``kind_groups``): ``sum severity_weight * 0.5 ** (age_days / half_life_days)``.
+``n_<group>``
+    Plain count of the group's incidents in the last ``history_days`` (used in the text).
+``inc_recent``
+    Plain count of incidents in the village in the last ``recent_days`` (used in the text).
+``same_stage``
+    Mean number of incidents in the village per earlier window of the same stage.
+``near_repeat``
+    Prospective-hotspot intensity (Bowers, Johnson and Pease 2004), averaged over the
+    village's TPS points (its representative point when it has none):
+    ``sum 1 / ((1 + d / distance_m) (1 + t / time_days))`` over incidents within
+    ``max_distance_m`` and ``max_age_days``.
+``venue``
+    Crowd exposure to the venues active in the window whose kind matters in the stage
+    (``venue_kinds[stage]``): ``sum kind_weight * crowd / 1000 * overlap * exp(-d / bandwidth_m)``,
+    ``d`` the distance from the venue to the village polygon (0 inside), ``overlap`` the share of
+    the window's days the venue is active.
+``voters``, ``tps_per_km2``, ``hard_to_reach``, ``police_km``, ``close_contest``, ``area_km2``
+    Total voters, TPS density, share of hard-to-reach TPS, distance from the village's
+    representative point to the nearest police unit (km), closeness of the last contest
+    (``1 - mean last_margin`` over TPS that carry it; the regional mean where none do) and area.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from scipy.spatial import cKDTree
+
+DAY = np.timedelta64(1, "D")
+
+FEATURE_DEFAULTS: dict = {
+    "half_life_days": 365.0,
+    "recent_days": 90,
+    "history_days": 1825,
+    "severity_weights": {"1": 1.0, "2": 1.5, "3": 2.0},
+    "kind_groups": {
+        "unrest": ["demonstration", "riot", "clash", "vandalism"],
+        "pressure": ["intimidation", "vote_buying", "hate_speech", "logistics_disruption",
+                     "other"],
+    },
+    "near_repeat": {"distance_m": 400.0, "time_days": 56.0, "max_distance_m": 1500.0,
+                    "max_age_days": 365},
+    "venue_bandwidth_m": 500.0,
+    "venue_max_distance_m": 5000.0,
+    "default_crowd": 100.0,
+    "venue_kinds": {
+        "campaign": {"campaign_site": 1.0, "party_office": 0.5, "vvip_visit": 1.0},
+        "quiet_period": {"party_office": 0.5},
+        "voting": {},
+        "recapitulation": {"ppk_office": 1.0, "kpu_office": 1.0, "logistics_warehouse": 1.0},
+        "announcement": {"kpu_office": 1.0, "ppk_office": 1.0, "logistics_warehouse": 0.5},
+    },
+}
+
+
+def feature_settings(features: Mapping | None) -> dict:
+    """Return the features section with defaults filled in (nested mappings merged)."""
+    out = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in FEATURE_DEFAULTS.items()}
+    for key, value in (features or {}).items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping) and key not in (
+            "kind_groups",
+        ):
+            merged = dict(out[key])
+            merged.update(value)
+            out[key] = merged
+        else:
+            out[key] = value
+    return out
+
+
+@dataclass
+class Region:
+    """Geometry of a region computed once: indices and distances shared by every window."""
+
+    village_code: np.ndarray          # (V,) str, sorted
+    area_km2: np.ndarray              # (V,)
+    rep_xy: np.ndarray                # (V, 2) representative points
+    village_geoms: np.ndarray         # (V,) shapely geometries
+    tps_id: np.ndarray                # (T,) str, sorted
+    tps_village: np.ndarray           # (T,) village index
+    tps_xy: np.ndarray                # (T, 2)
+    tps_voters: np.ndarray            # (T,)
+    tps_hard: np.ndarray              # (T,) bool
+    tps_special: np.ndarray           # (T,) bool
+    tps_margin: np.ndarray            # (T,) float, NaN unknown
+    inc_date: np.ndarray              # (I,) datetime64[D], sorted
+    inc_village: np.ndarray           # (I,) village index
+    inc_xy: np.ndarray                # (I, 2)
+    inc_kind: np.ndarray              # (I,) str
+    inc_severity: np.ndarray          # (I,) int
+    venue_id: np.ndarray              # (W,) str
+    venue_kind: np.ndarray            # (W,) str
+    venue_start: np.ndarray           # (W,) datetime64[D] (NaT: always)
+    venue_end: np.ndarray             # (W,) datetime64[D]
+    venue_crowd: np.ndarray           # (W,) float (NaN unknown)
+    venue_dist_village: np.ndarray    # (V, W) metres to the polygon (0 inside)
+    venue_dist_tps: np.ndarray        # (T, W) metres
+    police_km_village: np.ndarray     # (V,)
+    police_km_tps: np.ndarray         # (T,)
+
+
+def _xy(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    if len(gdf) == 0:
+        return np.zeros((0, 2))
+    return np.column_stack([gdf.geometry.x.to_numpy(float), gdf.geometry.y.to_numpy(float)])
+
+
+def _bool(series: pd.Series | None, n: int) -> np.ndarray:
+    if series is None:
+        return np.zeros(n, bool)
+    s = series.astype(object).where(series.notna(), False)
+    return s.astype(str).str.lower().isin(["true", "1", "yes"]).to_numpy()
+
+
+def _days(values: pd.Series | None, n: int) -> np.ndarray:
+    if values is None:
+        return np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
+    return pd.to_datetime(values).to_numpy().astype("datetime64[D]")
+
+
+def villages_of_points(areas: gpd.GeoDataFrame, points: gpd.GeoDataFrame) -> np.ndarray:
+    """Return the index (in ``areas`` order) of the village holding each point.
+
+    Points inside no polygon get the nearest village; an empty ``points`` gives an empty array.
+    """
+    if len(points) == 0:
+        return np.zeros(0, int)
+    geoms = areas.geometry.to_numpy()
+    tree = shapely.STRtree(geoms)
+    pts = points.geometry.to_numpy()
+    hit_pt, hit_poly = tree.query(pts, predicate="within")
+    out = np.full(len(pts), -1, dtype=int)
+    # the first polygon (in areas order) wins where polygons overlap
+    order = np.lexsort((hit_poly, hit_pt))
+    hit_pt, hit_poly = hit_pt[order], hit_poly[order]
+    first = np.unique(hit_pt, return_index=True)[1]
+    out[hit_pt[first]] = hit_poly[first]
+    missing = np.flatnonzero(out < 0)
+    if len(missing):
+        near = tree.nearest(pts[missing])
+        out[missing] = near
+    return out
+
+
+def prepare_region(
+    areas: gpd.GeoDataFrame,
+    tps: gpd.GeoDataFrame,
+    venues: gpd.GeoDataFrame,
+    incidents: gpd.GeoDataFrame,
+    units: gpd.GeoDataFrame,
+) -> Region:
+    """Precompute the geometry of a region (all inputs in the same projected CRS, metres).
+
+    Villages are ordered by ``village_code`` and TPS by ``tps_id``; TPS whose ``village_code``
+    is not a known village are placed in the village holding their point.
+    """
+    areas = areas.sort_values("village_code", kind="stable").reset_index(drop=True)
+    codes = areas["village_code"].astype(str).to_numpy()
+    geoms = areas.geometry.to_numpy()
+    area_km2 = np.maximum(areas.geometry.area.to_numpy(float) / 1e6, 1e-6)
+    rep = areas.geometry.representative_point()
+    rep_xy = np.column_stack([rep.x.to_numpy(float), rep.y.to_numpy(float)])
+
+    tps = tps.sort_values("tps_id", kind="stable").reset_index(drop=True)
+    index_of = {c: i for i, c in enumerate(codes)}
+    tps_vil = np.array([index_of.get(str(c), -1) for c in tps["village_code"]], dtype=int)
+    if (tps_vil < 0).any():
+        bad = tps_vil < 0
+        tps_vil[bad] = villages_of_points(areas, tps[bad])
+    n_t = len(tps)
+    margin = (pd.to_numeric(tps["last_margin"], errors="coerce").to_numpy(float)
+              if "last_margin" in tps else np.full(n_t, np.nan))
+
+    incidents = incidents.assign(_d=pd.to_datetime(incidents["date"])).sort_values(
+        ["_d", "incident_id"], kind="stable").reset_index(drop=True)
+    sev = (pd.to_numeric(incidents["severity"], errors="coerce").fillna(1).clip(1, 3)
+           .astype(int).to_numpy() if "severity" in incidents else np.ones(len(incidents), int))
+
+    vxy = _xy(venues)
+    vpts = venues.geometry.to_numpy()
+    if len(venues):
+        dist_v = shapely.distance(geoms[:, None], vpts[None, :]).astype(float)
+        tps_xy = _xy(tps)
+        dist_t = np.hypot(tps_xy[:, None, 0] - vxy[None, :, 0],
+                          tps_xy[:, None, 1] - vxy[None, :, 1])
+    else:
+        dist_v = np.zeros((len(areas), 0))
+        dist_t = np.zeros((n_t, 0))
+    uxy = _xy(units)
+    tps_xy = _xy(tps)
+    if len(uxy):
+        utree = cKDTree(uxy)
+        pol_v = utree.query(rep_xy)[0] / 1000.0
+        pol_t = utree.query(tps_xy)[0] / 1000.0 if n_t else np.zeros(0)
+    else:
+        pol_v = np.full(len(areas), 50.0)
+        pol_t = np.full(n_t, 50.0)
+    crowd = (pd.to_numeric(venues["expected_crowd"], errors="coerce").to_numpy(float)
+             if "expected_crowd" in venues else np.full(len(venues), np.nan))
+    return Region(
+        village_code=codes, area_km2=area_km2, rep_xy=rep_xy, village_geoms=geoms,
+        tps_id=tps["tps_id"].astype(str).to_numpy(), tps_village=tps_vil, tps_xy=tps_xy,
+        tps_voters=pd.to_numeric(tps["voters"], errors="coerce").fillna(0).to_numpy(float),
+        tps_hard=_bool(tps.get("hard_to_reach"), n_t), tps_special=_bool(tps.get("special"), n_t),
+        tps_margin=margin,
+        inc_date=incidents["_d"].to_numpy().astype("datetime64[D]"),
+        inc_village=villages_of_points(areas, incidents), inc_xy=_xy(incidents),
+        inc_kind=incidents["kind"].astype(str).to_numpy(), inc_severity=sev,
+        venue_id=venues["venue_id"].astype(str).to_numpy(),
+        venue_kind=venues["kind"].astype(str).to_numpy(),
+        venue_start=_days(venues.get("start"), len(venues)),
+        venue_end=_days(venues.get("end"), len(venues)),
+        venue_crowd=crowd, venue_dist_village=dist_v, venue_dist_tps=dist_t,
+        police_km_village=pol_v, police_km_tps=pol_t,
+    )
+
+
+def incident_counts(region: Region, start, end, *, before=None) -> np.ndarray:
+    """Return the number of incidents per village dated in ``[start, end]`` (inclusive days).
+
+    ``before`` (optional) excludes incidents on or after that date (the no-look-ahead cut).
+    """
+    lo = np.datetime64(pd.Timestamp(start).date(), "D")
+    hi = np.datetime64(pd.Timestamp(end).date(), "D")
+    mask = (region.inc_date >= lo) & (region.inc_date <= hi)
+    if before is not None:
+        mask &= region.inc_date < np.datetime64(pd.Timestamp(before).date(), "D")
+    return np.bincount(region.inc_village[mask], minlength=len(region.village_code)).astype(float)
+
+
+def window_days(start, end) -> int:
+    """Number of days of the inclusive window ``[start, end]`` (at least 1)."""
+    return max(int((pd.Timestamp(end) - pd.Timestamp(start)).days) + 1, 1)
+
+
+def active_venue_weights(region: Region, *, stage: str, start, end,
+                         settings: Mapping) -> np.ndarray:
+    """Return each venue's weight in the window: kind weight x crowd/1000 x share of days active."""
+    kinds = (settings["venue_kinds"] or {}).get(stage, {}) or {}
+    if len(region.venue_id) == 0:
+        return np.zeros(0)
+    lo = np.datetime64(pd.Timestamp(start).date(), "D")
+    hi = np.datetime64(pd.Timestamp(end).date(), "D")
+    v0 = np.where(np.isnat(region.venue_start), lo, np.maximum(region.venue_start, lo))
+    v1 = np.where(np.isnat(region.venue_end), hi, np.minimum(region.venue_end, hi))
+    overlap = np.clip((v1 - v0) / DAY + 1, 0, None) / window_days(start, end)
+    kind_w = np.array([float(kinds.get(k, 0.0)) for k in region.venue_kind])
+    crowd = np.where(np.isnan(region.venue_crowd), float(settings["default_crowd"]),
+                     region.venue_crowd)
+    return kind_w * crowd / 1000.0 * overlap
+
+
+def active_venues_mask(region: Region, *, start, end) -> np.ndarray:
+    """Venues whose dates overlap ``[start, end]`` (no dates: always active)."""
+    lo = np.datetime64(pd.Timestamp(start).date(), "D")
+    hi = np.datetime64(pd.Timestamp(end).date(), "D")
+    ok_start = np.isnat(region.venue_start) | (region.venue_start <= hi)
+    ok_end = np.isnat(region.venue_end) | (region.venue_end >= lo)
+    return ok_start & ok_end
+
+
+def _venue_kernel(dist: np.ndarray, weights: np.ndarray, settings: Mapping) -> np.ndarray:
+    """Per (point, venue) exposure ``weight x exp(-d / bandwidth)`` (0 beyond the max distance)."""
+    if dist.shape[1] == 0:
+        return np.zeros_like(dist)
+    k = np.exp(-dist / float(settings["venue_bandwidth_m"]))
+    k[dist > float(settings["venue_max_distance_m"])] = 0.0
+    return k * weights[None, :]
+
+
+def _near_repeat(points: np.ndarray, region: Region, as_of: np.datetime64,
+                 nr: Mapping) -> np.ndarray:
+    """Prospective-hotspot intensity at ``points`` from incidents before ``as_of``."""
+    out = np.zeros(len(points))
+    age = (as_of - region.inc_date) / DAY
+    sel = (age > 0) & (age <= float(nr["max_age_days"]))
+    if not sel.any() or len(points) == 0:
+        return out
+    xy, t = region.inc_xy[sel], age[sel]
+    tree = cKDTree(xy)
+    for i, nb in enumerate(tree.query_ball_point(points, r=float(nr["max_distance_m"]))):
+        if nb:
+            nb = np.sort(np.asarray(nb))
+            d = np.hypot(xy[nb, 0] - points[i, 0], xy[nb, 1] - points[i, 1])
+            out[i] = float(np.sum(1.0 / ((1.0 + d / float(nr["distance_m"]))
+                                         * (1.0 + t[nb] / float(nr["time_days"])))))
+    return out
+
+
+@dataclass
+class WindowFeatures:
+    """Features of one window: per village, per TPS, and the venue exposures behind them."""
+
+    village: pd.DataFrame          # one row per village (Region order), feature columns
+    tps: pd.DataFrame              # one row per TPS (Region order)
+    venue_village: np.ndarray      # (V, W) exposure of each village to each venue
+    venue_tps: np.ndarray          # (T, W)
+    venue_active: np.ndarray       # (W,) bool
+
+
+def features_as_of(
+    region: Region,
+    *,
+    stage: str,
+    start,
+    end,
+    past_windows: Sequence[tuple] = (),
+    settings: Mapping,
+) -> WindowFeatures:
+    """Return the features of the window ``[start, end]`` of ``stage`` as of ``start``.
+
+    Only incidents dated strictly before ``start`` are used. ``past_windows`` are
+    ``(name, stage, start, end)`` tuples; those of the same stage that ended before ``start``
+    give the ``same_stage`` history. ``settings`` is :func:`feature_settings` output.
+    """
+    as_of = np.datetime64(pd.Timestamp(start).date(), "D")
+    n_v = len(region.village_code)
+    age = (as_of - region.inc_date) / DAY
+    before = age > 0
+    sev_w = settings["severity_weights"]
+    w_sev = np.array([float(sev_w.get(str(s), sev_w.get(s, 1.0))) for s in region.inc_severity])
+    decay = np.where(before, 0.5 ** (np.clip(age, 0, None) / float(settings["half_life_days"])),
+                     0.0) * w_sev
+    vil: dict[str, np.ndarray] = {}
+    for group, kinds in settings["kind_groups"].items():
+        m = np.isin(region.inc_kind, list(kinds))
+        vil[f"inc_{group}"] = np.bincount(region.inc_village, weights=decay * m, minlength=n_v)
+        hist = m & before & (age <= float(settings["history_days"]))
+        vil[f"n_{group}"] = np.bincount(region.inc_village[hist], minlength=n_v).astype(float)
+    recent = before & (age <= float(settings["recent_days"]))
+    vil["inc_recent"] = np.bincount(region.inc_village[recent], minlength=n_v).astype(float)
+
+    same = [(s0, s1) for (_, st, s0, s1) in past_windows
+            if st == stage and pd.Timestamp(s1) < pd.Timestamp(start)]
+    if same:
+        counts = [incident_counts(region, s0, s1, before=start) for s0, s1 in same]
+        vil["same_stage"] = np.mean(counts, axis=0)
+    else:
+        vil["same_stage"] = np.zeros(n_v)
+
+    nr = settings["near_repeat"]
+    nr_tps = _near_repeat(region.tps_xy, region, as_of, nr)
+    nr_rep = _near_repeat(region.rep_xy, region, as_of, nr)
+    n_tps_v = np.bincount(region.tps_village, minlength=n_v)
+    sum_nr = np.bincount(region.tps_village, weights=nr_tps, minlength=n_v)
+    vil["near_repeat"] = np.where(n_tps_v > 0, sum_nr / np.maximum(n_tps_v, 1), nr_rep)
+
+    weights = active_venue_weights(region, stage=stage, start=start, end=end, settings=settings)
+    venue_v = _venue_kernel(region.venue_dist_village, weights, settings)
+    venue_t = _venue_kernel(region.venue_dist_tps, weights, settings)
+    vil["venue"] = venue_v.sum(axis=1)
+
+    voters_v = np.bincount(region.tps_village, weights=region.tps_voters, minlength=n_v)
+    vil["voters"] = voters_v
+    vil["tps_per_km2"] = n_tps_v / region.area_km2
+    hard_v = np.bincount(region.tps_village, weights=region.tps_hard.astype(float), minlength=n_v)
+    vil["hard_to_reach"] = np.where(n_tps_v > 0, hard_v / np.maximum(n_tps_v, 1), 0.0)
+    vil["police_km"] = region.police_km_village
+    closeness_t, closeness_v = _closeness(region)
+    vil["close_contest"] = closeness_v
+    vil["area_km2"] = region.area_km2
+    village = pd.DataFrame(vil)
+    village.insert(0, "village_code", region.village_code)
+
+    tps = pd.DataFrame({
+        "tps_id": region.tps_id,
+        "village": region.tps_village,
+        "voters": region.tps_voters,
+        "near_repeat": nr_tps,
+        "venue": venue_t.sum(axis=1) if venue_t.size else np.zeros(len(region.tps_id)),
+        "hard_to_reach": region.tps_hard,
+        "special": region.tps_special,
+        "police_km": region.police_km_tps,
+        "close_contest": closeness_t,
+        "last_margin": region.tps_margin,
+    })
+    return WindowFeatures(village=village, tps=tps, venue_village=venue_v, venue_tps=venue_t,
+                          venue_active=active_venues_mask(region, start=start, end=end))
+
+
+def _closeness(region: Region) -> tuple[np.ndarray, np.ndarray]:
+    """Closeness of the last contest (1 - margin) per TPS and per village (regional mean fill)."""
+    n_v = len(region.village_code)
+    m = region.tps_margin
+    known = ~np.isnan(m)
+    if not known.any():
+        return np.zeros(len(m)), np.zeros(n_v)
+    close = np.where(known, 1.0 - np.clip(m, 0.0, 1.0), np.nan)
+    fill = float(np.nanmean(close))
+    s = np.bincount(region.tps_village[known], weights=close[known], minlength=n_v)
+    c = np.bincount(region.tps_village[known], minlength=n_v)
+    vil = np.where(c > 0, s / np.maximum(c, 1), fill)
+    return np.where(known, close, vil[region.tps_village]), vil

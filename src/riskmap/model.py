@@ -1,0 +1,744 @@
+"""The count model: expected incidents per village and TPS in a stage window, classes, reasons.
+
+How a stage is scored (:func:`score_stage`)
+-------------------------------------------
+1. *Training data* (rolling origins): every earlier stage window (all stages of the past
+   elections, ``past_windows``) that started before the stage's start gives one row per
+   village: the features as of the window's start (:func:`riskmap.features.features_as_of`)
+   and the number of incidents inside the window, cut strictly before the stage's start.
+   All stages are pooled (the village-level effects are shared; each stage has its own
+   intercept, lightly penalised so that a stage never seen falls back to the common one)
+   because a single stage of a few past elections gives too few rows; the window length enters
+   as the offset ``log(window days)``.
+2. *Poisson GLM* (``poisson_glm``): ``log E[y] = log(days) + b_0 + b_stage + sum_k b_k z_k``,
+   ``z_k`` the standardised (mostly ``log1p``) features, ridge penalty ``alpha`` on the ``b_k``,
+   fitted by Newton's method (deterministic). With fewer than ``min_training_windows`` windows or
+   ``min_training_incidents`` incidents the model falls back to the *weighted index*
+   (``weighted_index``, IKP style: indicators scaled 0-1 over the villages, weighted, 0-100) whose
+   expected counts are the past regional rate of the stage spread in proportion to
+   ``index + 1``. ``model_info`` says which was used and why.
+3. *Calibration*: the GLM's intercept makes expected and observed totals agree on the training
+   windows. When rolling origins are available, a recalibration ``mu' = exp(c) mu ** s`` is fitted
+   on the out-of-sample predictions of the past windows (``calibrate: true``).
+4. ``risk_score`` = ``100 * log1p(mu / m) / log1p(max mu / m)`` with ``m`` the mean expected count
+   of the villages (a monotone, scaled log of ``expected_incidents``; 0 when nothing is expected).
+   Classes follow from the rule in the ``classes`` section (:func:`assign_classes`).
+5. *TPS*: a village's expected count is split among its TPS in proportion to
+   ``(voters + 1) * ((1 - w) + w * local)``, ``local`` the TPS's near-repeat and venue exposure
+   relative to its village's mean (``w`` = ``tps_local_weight``).
+6. *Venues*: the part of a village's expected count due to the venue term
+   (``mu * (1 - exp(-b_venue (z - z_0)))``, ``z_0`` the value with no venue) is shared among the
+   active venues by their exposure; summed per venue it is the venue's ``expected_incidents``.
+7. ``top_factors``: the village's positive contributions ``b_k (z_vk - mean_k z_k)`` (GLM) or
+   ``weight_k x indicator_vk`` (index), as shares, in Bahasa Indonesia.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from riskmap import backtest as bt
+from riskmap.factors import top_factors_text, tps_notes
+from riskmap.features import (
+    Region,
+    WindowFeatures,
+    feature_settings,
+    features_as_of,
+    incident_counts,
+    prepare_region,
+    window_days,
+)
+
+STAGES = ("campaign", "quiet_period", "voting", "recapitulation", "announcement")
+
+MODEL_DEFAULTS: dict = {
+    "kind": "auto",
+    "exclude_terms": [],
+    "alpha": 0.02,
+    "stage_alpha": 0.001,
+    "min_training_windows": 3,
+    "min_training_incidents": 20,
+    "max_iter": 50,
+    "calibrate": True,
+    "tps_local_weight": 0.5,
+    "top_factors": 3,
+    "min_factor_share": 0.05,
+    "area_shares": [0.05, 0.10, 0.20],
+    "index_weights": {
+        "inc_unrest": 1.5, "inc_pressure": 1.5, "same_stage": 3.0, "near_repeat": 2.0,
+        "venue": 2.0, "voters": 1.0, "tps_per_km2": 0.5, "hard_to_reach": 1.0,
+        "police_km": 0.5, "close_contest": 1.0, "area_km2": 0.0,
+    },
+    "index_inc_weight": 1.5,
+}
+
+CLASS_DEFAULTS: dict = {
+    "method": "shares",
+    "sangat_rawan_share": 0.10,
+    "rawan_share": 0.25,
+    "on": "expected_incidents",
+    "rawan_threshold": 0.5,
+    "sangat_rawan_threshold": 1.0,
+    "tps_hard_to_reach_min_class": "rawan",
+}
+
+BASE_TERMS = ("same_stage", "near_repeat", "venue", "voters", "tps_per_km2", "hard_to_reach",
+              "police_km", "close_contest", "area_km2")
+LINEAR_TERMS = ("hard_to_reach", "close_contest")
+LOG_TERMS = ("area_km2",)
+
+
+def model_settings(model: Mapping | None) -> dict:
+    """Return the model section with defaults filled in."""
+    out = dict(MODEL_DEFAULTS)
+    out["index_weights"] = dict(MODEL_DEFAULTS["index_weights"])
+    for key, value in (model or {}).items():
+        if key == "index_weights":
+            out[key].update(value or {})
+        else:
+            out[key] = value
+    return out
+
+
+def class_settings(classes: Mapping | None) -> dict:
+    """Return the classes section with defaults filled in."""
+    return {**CLASS_DEFAULTS, **dict(classes or {})}
+
+
+def model_terms(settings: Mapping, *, exclude: Sequence[str] = ()) -> list[str]:
+    """The model's terms: one ``inc_<group>`` per kind group, then the other features."""
+    terms = [f"inc_{g}" for g in settings["kind_groups"]] + list(BASE_TERMS)
+    return [t for t in terms if t not in set(exclude)]
+
+
+def transform_terms(village: pd.DataFrame, terms: Sequence[str]) -> np.ndarray:
+    """Return the model's raw term values: ``log1p`` of counts/intensities, shares as they are."""
+    cols = []
+    for t in terms:
+        x = village[t].to_numpy(float)
+        if t in LINEAR_TERMS:
+            cols.append(x)
+        elif t in LOG_TERMS:
+            cols.append(np.log(np.maximum(x, 1e-6)))
+        else:
+            cols.append(np.log1p(np.clip(x, 0.0, None)))
+    return np.column_stack(cols) if cols else np.zeros((len(village), 0))
+
+
+# --------------------------------------------------------------------------------------------
+# Poisson GLM (Newton with step halving; deterministic)
+# --------------------------------------------------------------------------------------------
+
+
+def fit_poisson_glm(X: np.ndarray, y: np.ndarray, offset: np.ndarray, penalty: np.ndarray, *,
+                    max_iter: int = 50, tol: float = 1e-9) -> np.ndarray:
+    """Fit ``log E[y] = offset + X b`` minimising mean deviance / 2 + ``sum penalty b**2`` / 2.
+
+    Column 0 of ``X`` should be the intercept (give it penalty 0).
+    """
+    n, p = X.shape
+    beta = np.zeros(p)
+    total = max(float(y.sum()), 1e-3)
+    beta[0] = np.log(total / float(np.exp(offset).sum()))
+
+    def objective(b: np.ndarray) -> tuple[float, np.ndarray]:
+        eta = np.clip(X @ b + offset, -30.0, 30.0)
+        mu = np.exp(eta)
+        return float(np.mean(mu - y * eta) + 0.5 * np.sum(penalty * b * b)), mu
+
+    obj, mu = objective(beta)
+    for _ in range(max_iter):
+        grad = X.T @ (mu - y) / n + penalty * beta
+        hess = (X.T * mu) @ X / n + np.diag(penalty) + 1e-10 * np.eye(p)
+        step = np.linalg.solve(hess, grad)
+        t = 1.0
+        while True:
+            cand = beta - t * step
+            new_obj, new_mu = objective(cand)
+            if new_obj <= obj + 1e-15 or t < 1e-6:
+                break
+            t *= 0.5
+        done = np.max(np.abs(cand - beta)) < tol
+        beta, obj, mu = cand, new_obj, new_mu
+        if done:
+            break
+    return beta
+
+
+@dataclass
+class GLMFit:
+    """A fitted pooled-stage Poisson GLM."""
+
+    terms: list[str]
+    stages: list[str]
+    mean: np.ndarray
+    scale: np.ndarray
+    beta: np.ndarray              # [intercept, stage dummies..., terms...]
+    calibration: tuple[float, float] = (0.0, 1.0)   # (c, s): mu' = exp(c) mu**s
+
+    @property
+    def coef(self) -> np.ndarray:
+        return self.beta[1 + len(self.stages):]
+
+    def stage_effect(self, stage: str) -> float:
+        if stage in self.stages:
+            return float(self.beta[1 + self.stages.index(stage)])
+        return 0.0
+
+    def z(self, raw: np.ndarray) -> np.ndarray:
+        return (raw - self.mean) / self.scale
+
+    def linear(self, raw: np.ndarray, *, stage: str, days: int) -> np.ndarray:
+        return self.beta[0] + self.stage_effect(stage) + self.z(raw) @ self.coef + np.log(days)
+
+    def predict(self, raw: np.ndarray, *, stage: str, days: int, calibrated: bool = True):
+        mu = np.exp(np.clip(self.linear(raw, stage=stage, days=days), -30, 30))
+        if calibrated:
+            c, s = self.calibration
+            mu = np.exp(c) * np.power(np.maximum(mu, 1e-12), s)
+        return mu
+
+
+class WindowStore:
+    """Features and targets of windows, computed once per window (all cut before ``cutoff``)."""
+
+    def __init__(self, region: Region, *, settings: Mapping, past_windows: Sequence[tuple],
+                 cutoff: pd.Timestamp, terms: Sequence[str]):
+        self.region = region
+        self.settings = settings
+        self.past_windows = list(past_windows)
+        self.cutoff = pd.Timestamp(cutoff)
+        self.terms = list(terms)
+        self._feat: dict = {}
+        self._raw: dict = {}
+        self._y: dict = {}
+
+    def features(self, stage: str, start, end) -> WindowFeatures:
+        key = (stage, pd.Timestamp(start), pd.Timestamp(end))
+        if key not in self._feat:
+            self._feat[key] = features_as_of(self.region, stage=stage, start=start, end=end,
+                                             past_windows=self.past_windows,
+                                             settings=self.settings)
+        return self._feat[key]
+
+    def raw(self, stage: str, start, end) -> np.ndarray:
+        key = (stage, pd.Timestamp(start), pd.Timestamp(end))
+        if key not in self._raw:
+            self._raw[key] = transform_terms(self.features(stage, start, end).village, self.terms)
+        return self._raw[key]
+
+    def target(self, start, end) -> np.ndarray:
+        key = (pd.Timestamp(start), pd.Timestamp(end))
+        if key not in self._y:
+            self._y[key] = incident_counts(self.region, start, end, before=self.cutoff)
+        return self._y[key]
+
+
+def training_windows(past_windows: Sequence[tuple], before) -> list[tuple]:
+    """Past windows usable as training rows for a map made as of ``before``.
+
+    A window must start before ``before``; its end is cut to the day before ``before``.
+    """
+    before = pd.Timestamp(before)
+    out = []
+    for name, stage, s0, s1 in past_windows:
+        s0, s1 = pd.Timestamp(s0), pd.Timestamp(s1)
+        if s0 >= before:
+            continue
+        out.append((name, stage, s0, min(s1, before - pd.Timedelta(days=1))))
+    return sorted(out, key=lambda w: (w[2], w[3], w[1], w[0]))
+
+
+def fit_glm(store: WindowStore, windows: Sequence[tuple], *, model: Mapping) -> GLMFit:
+    """Fit the pooled Poisson GLM on ``windows`` (rows: villages x windows)."""
+    raws = [store.raw(st, s0, s1) for _, st, s0, s1 in windows]
+    ys = [store.target(s0, s1) for _, _, s0, s1 in windows]
+    raw = np.vstack(raws)
+    y = np.concatenate(ys)
+    mean = raw.mean(axis=0)
+    scale = raw.std(axis=0)
+    scale = np.where(scale > 1e-9, scale, 1.0)
+    stages = sorted({w[1] for w in windows}, key=lambda s: STAGES.index(s) if s in STAGES else 99)
+    n_v = len(store.region.village_code)
+    dummies = np.zeros((len(y), len(stages)))
+    offset = np.zeros(len(y))
+    for i, (_, st, s0, s1) in enumerate(windows):
+        dummies[i * n_v:(i + 1) * n_v, stages.index(st)] = 1.0
+        offset[i * n_v:(i + 1) * n_v] = np.log(window_days(s0, s1))
+    X = np.column_stack([np.ones(len(y)), dummies, (raw - mean) / scale])
+    penalty = np.concatenate([[0.0], np.full(len(stages), float(model["stage_alpha"])),
+                              np.full(raw.shape[1], float(model["alpha"]))])
+    beta = fit_poisson_glm(X, y, offset, penalty, max_iter=int(model["max_iter"]))
+    return GLMFit(terms=list(store.terms), stages=stages, mean=mean, scale=scale, beta=beta)
+
+
+def fit_calibration(pred: np.ndarray, obs: np.ndarray) -> tuple[float, float]:
+    """Fit ``obs ~ Poisson(exp(c) pred**s)`` (1-D recalibration); identity when degenerate."""
+    pred = np.maximum(np.asarray(pred, float), 1e-9)
+    obs = np.asarray(obs, float)
+    if obs.sum() < 5 or len(pred) < 10:
+        return 0.0, 1.0
+    X = np.column_stack([np.ones(len(pred)), np.log(pred)])
+    # shrink the slope towards 1 (offset log pred, penalised deviation)
+    b = fit_poisson_glm(X[:, :1] * 1.0, obs, np.log(pred), np.array([0.0]))
+    c0 = float(b[0])
+    Xs = np.column_stack([np.ones(len(pred)), np.log(pred)])
+    b2 = fit_poisson_glm(Xs, obs, np.zeros(len(pred)), np.array([0.0, 0.0]))
+    slope = float(np.clip(b2[1], 0.5, 1.5))
+    if not np.isfinite(slope):
+        return c0, 1.0
+    c = float(np.log(obs.sum() / np.sum(pred ** slope)))
+    return c, slope
+
+
+# --------------------------------------------------------------------------------------------
+# Weighted index (fallback)
+# --------------------------------------------------------------------------------------------
+
+
+def index_weights_for(terms: Sequence[str], model: Mapping) -> np.ndarray:
+    w = model["index_weights"]
+    return np.array([float(w.get(t, model["index_inc_weight"] if t.startswith("inc_") else 0.0))
+                     for t in terms])
+
+
+def weighted_index(raw: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the 0-100 index and each term's part (``weight x indicator``, same scale)."""
+    lo, hi = raw.min(axis=0), raw.max(axis=0)
+    span = np.where(hi - lo > 1e-12, hi - lo, np.inf)
+    ind = (raw - lo) / span
+    total_w = weights.sum() if weights.sum() > 0 else 1.0
+    parts = 100.0 * ind * weights / total_w
+    return parts.sum(axis=1), parts
+
+
+def stage_rate_total(store: WindowStore, *, stage: str, windows: Sequence[tuple],
+                     days: int, before) -> float:
+    """Expected regional total for the window from the past rate (same stage, else any stage)."""
+    same = [w for w in windows if w[1] == stage]
+    use = same or list(windows)
+    if use:
+        n = sum(store.target(s0, s1).sum() for _, _, s0, s1 in use)
+        d = sum(window_days(s0, s1) for _, _, s0, s1 in use)
+        return float(n / d * days)
+    r = store.region
+    b = np.datetime64(pd.Timestamp(before).date(), "D")
+    recent = ((b - r.inc_date) / np.timedelta64(1, "D"))
+    n = float(np.sum((recent > 0) & (recent <= 365)))
+    return n / 365.0 * days
+
+
+# --------------------------------------------------------------------------------------------
+# Scores and classes
+# --------------------------------------------------------------------------------------------
+
+
+def risk_score_from_expected(expected: np.ndarray) -> np.ndarray:
+    """``100 log1p(mu/m) / log1p(max mu/m)``, ``m`` the mean; rounded to 1 decimal.
+
+    Examples
+    --------
+    >>> risk_score_from_expected(np.array([0.0, 1.0, 3.0])).tolist()
+    [0.0, 52.6, 100.0]
+    """
+    mu = np.clip(np.asarray(expected, float), 0.0, None)
+    m = mu.mean() if len(mu) else 0.0
+    if m <= 0:
+        return np.zeros(len(mu))
+    return np.round(100.0 * np.log1p(mu / m) / np.log1p(mu.max() / m), 1)
+
+
+def assign_classes(expected: np.ndarray, *, classes: Mapping,
+                   score: np.ndarray | None = None) -> np.ndarray:
+    """Return ``kurang_rawan`` / ``rawan`` / ``sangat_rawan`` per row by the configured rule.
+
+    ``method: shares``: the top ``sangat_rawan_share`` of rows by expected incidents are sangat
+    rawan, the next ``rawan_share`` rawan (a row's rank counts every row at least as high, so
+    tied rows share a class). ``method: thresholds``: ``on`` (``expected_incidents`` or
+    ``risk_score``) at least ``sangat_rawan_threshold`` / ``rawan_threshold``. ``method: sd``
+    (IKP style): risk score at least mean + 1 sd sangat rawan, at least the mean rawan.
+    """
+    cfg = class_settings(classes)
+    mu = np.asarray(expected, float)
+    n = len(mu)
+    out = np.full(n, "kurang_rawan", dtype=object)
+    if n == 0:
+        return out
+    method = cfg["method"]
+    if method == "shares":
+        higher_or_equal = np.searchsorted(np.sort(-mu), -mu, side="right")
+        share = higher_or_equal / n
+        positive = mu > 0
+        out[(share <= cfg["sangat_rawan_share"] + cfg["rawan_share"] + 1e-12) & positive] = "rawan"
+        out[(share <= cfg["sangat_rawan_share"] + 1e-12) & positive] = "sangat_rawan"
+        return out
+    value = mu if cfg["on"] == "expected_incidents" else (
+        risk_score_from_expected(mu) if score is None else np.asarray(score, float))
+    if method == "thresholds":
+        out[value >= float(cfg["rawan_threshold"])] = "rawan"
+        out[value >= float(cfg["sangat_rawan_threshold"])] = "sangat_rawan"
+        return out
+    if method == "sd":
+        s = risk_score_from_expected(mu) if score is None else np.asarray(score, float)
+        m, sd = s.mean(), s.std()
+        out[(s >= m) & (sd > 0)] = "rawan"
+        out[(s >= m + sd) & (sd > 0)] = "sangat_rawan"
+        return out
+    raise ValueError(f"classes.method: unknown method {method!r} (shares, thresholds or sd)")
+
+
+def bump_classes(classes: np.ndarray, mask: np.ndarray, minimum: str) -> np.ndarray:
+    """Raise the class of rows in ``mask`` to at least ``minimum``."""
+    order = {c: i for i, c in enumerate(bt.CLASS_NAMES)}
+    out = classes.copy()
+    lo = order.get(minimum, 0)
+    for i in np.flatnonzero(mask):
+        if order[out[i]] < lo:
+            out[i] = minimum
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# The map of one window
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class WindowMap:
+    """Expected counts of one window and what lies behind them."""
+
+    expected: np.ndarray            # per village
+    contributions: np.ndarray       # (V, K) per term
+    venue_part: np.ndarray          # per village: expected count due to the venue term
+    model: str
+    reason: str
+    n_training_windows: int
+    info: dict = field(default_factory=dict)
+
+
+def choose_model(n_windows: int, n_incidents: float, model: Mapping) -> tuple[str, str]:
+    """Return (model kind, reason in plain words)."""
+    kind = model["kind"]
+    enough = (n_windows >= int(model["min_training_windows"])
+              and n_incidents >= float(model["min_training_incidents"]))
+    detail = (f"{n_windows} past stage windows with {int(n_incidents)} incidents "
+              f"(minimum {model['min_training_windows']} windows and "
+              f"{model['min_training_incidents']} incidents)")
+    if kind == "weighted_index":
+        return "weighted_index", "weighted index requested in the configuration"
+    if kind == "poisson_glm":
+        if n_incidents <= 0 or n_windows == 0:
+            return "weighted_index", f"Poisson GLM requested but no history to fit: {detail}"
+        return "poisson_glm", f"Poisson GLM requested in the configuration; {detail}"
+    if enough:
+        return "poisson_glm", f"Poisson GLM fitted on {detail}"
+    return "weighted_index", f"history too thin for a fitted model: {detail}"
+
+
+def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping,
+               calibrate: bool | None = None) -> WindowMap:
+    """Make the map of ``[start, end]`` as of ``start`` from the windows before it."""
+    windows = training_windows(store.past_windows, start)
+    n_inc = float(sum(store.target(s0, s1).sum() for _, _, s0, s1 in windows))
+    kind, reason = choose_model(len(windows), n_inc, model)
+    raw = store.raw(stage, start, end)
+    days = window_days(start, end)
+    terms = store.terms
+    venue_j = terms.index("venue") if "venue" in terms else None
+    if kind == "poisson_glm":
+        fit = fit_glm(store, windows, model=model)
+        do_cal = model["calibrate"] if calibrate is None else calibrate
+        cal_info = {"calibration": "none"}
+        if do_cal:
+            pairs = _oos_pairs(store, windows, model=model)
+            if pairs is not None:
+                fit.calibration = fit_calibration(*pairs)
+                cal_info = {"calibration": "rolling-origin recalibration exp(c) mu^s",
+                            "calibration_c": fit.calibration[0],
+                            "calibration_s": fit.calibration[1],
+                            "calibration_rows": int(len(pairs[0]))}
+        mu = fit.predict(raw, stage=stage, days=days)
+        z = fit.z(raw)
+        contributions = (z - z.mean(axis=0)) * fit.coef
+        venue_part = np.zeros(len(mu))
+        if venue_j is not None and fit.coef[venue_j] > 0:
+            z0 = (0.0 - fit.mean[venue_j]) / fit.scale[venue_j]
+            lin = fit.coef[venue_j] * (z[:, venue_j] - z0) * fit.calibration[1]
+            venue_part = mu * (1.0 - np.exp(-np.clip(lin, 0.0, None)))
+        info = {
+            "terms": list(terms),
+            "coefficients_per_sd": dict(zip(terms, map(float, fit.coef), strict=True)),
+            "relative_risk_per_sd": {t: float(np.exp(b)) for t, b in
+                                     zip(terms, fit.coef, strict=True)},
+            "stage_effects": {s: fit.stage_effect(s) for s in fit.stages},
+            "intercept": float(fit.beta[0]),
+            "n_training_rows": int(len(windows) * len(store.region.village_code)),
+            "n_training_incidents": int(n_inc),
+            "alpha": float(model["alpha"]),
+            **cal_info,
+        }
+    else:
+        weights = index_weights_for(terms, model)
+        index, parts = weighted_index(raw, weights)
+        total = stage_rate_total(store, stage=stage, windows=windows, days=days, before=start)
+        share = (index + 1.0) / np.sum(index + 1.0)
+        mu = total * share
+        contributions = parts
+        venue_part = (mu * parts[:, venue_j] / (index + 1.0) if venue_j is not None
+                      else np.zeros(len(mu)))
+        info = {"terms": list(terms), "index_weights": dict(zip(terms, map(float, weights),
+                                                                strict=True)),
+                "expected_total": float(total), "n_training_incidents": int(n_inc)}
+    return WindowMap(expected=mu, contributions=contributions, venue_part=venue_part,
+                     model=kind, reason=reason, n_training_windows=len(windows), info=info)
+
+
+def _oos_pairs(store: WindowStore, windows: Sequence[tuple], *,
+               model: Mapping) -> tuple[np.ndarray, np.ndarray] | None:
+    """Out-of-sample (prediction, observed) pairs: each past election's windows predicted by a
+    GLM fitted on the windows before it (needs at least ``min_training_windows`` before)."""
+    preds, obs = [], []
+    starts = sorted({w[2] for w in windows})
+    for s in starts:
+        before = [w for w in windows if w[3] < s]
+        targets = [w for w in windows if w[2] == s]
+        n_inc = sum(store.target(a, b).sum() for _, _, a, b in before)
+        if len(before) < int(model["min_training_windows"]) or n_inc < float(
+                model["min_training_incidents"]):
+            continue
+        fit = fit_glm(store, before, model=model)
+        for _, st, s0, s1 in targets:
+            preds.append(fit.predict(store.raw(st, s0, s1), stage=st,
+                                     days=window_days(s0, s1), calibrated=False))
+            obs.append(store.target(s0, s1))
+    if len(preds) < 2:
+        return None
+    return np.concatenate(preds), np.concatenate(obs)
+
+
+# --------------------------------------------------------------------------------------------
+# The interface the pipeline calls
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ScoreResult:
+    """What :func:`score_stage` returns (see the module docstring)."""
+
+    area_risk: pd.DataFrame
+    tps_risk: pd.DataFrame
+    venue_risk: pd.DataFrame
+    backtest: dict
+    model_info: dict
+
+
+def tps_shares(wf: WindowFeatures, *, n_villages: int, local_weight: float) -> np.ndarray:
+    """Each TPS's share of its village's expected count (sums to 1 within a village)."""
+    t = wf.tps
+    vil = t["village"].to_numpy(int)
+    if len(t) == 0:
+        return np.zeros(0)
+
+    def rel(x: np.ndarray) -> np.ndarray:
+        s = np.bincount(vil, weights=x, minlength=n_villages)
+        c = np.bincount(vil, minlength=n_villages)
+        m = (s / np.maximum(c, 1))[vil]
+        return np.where(m > 1e-12, x / np.where(m > 1e-12, m, 1.0), 1.0)
+
+    local = 0.5 * rel(t["near_repeat"].to_numpy(float)) + 0.5 * rel(t["venue"].to_numpy(float))
+    w = (t["voters"].to_numpy(float) + 1.0) * ((1.0 - local_weight) + local_weight * local)
+    tot = np.bincount(vil, weights=w, minlength=n_villages)[vil]
+    return np.where(tot > 0, w / np.where(tot > 0, tot, 1.0), 0.0)
+
+
+def score_stage(
+    areas: gpd.GeoDataFrame,
+    tps: gpd.GeoDataFrame,
+    venues: gpd.GeoDataFrame,
+    incidents: gpd.GeoDataFrame,
+    units: gpd.GeoDataFrame,
+    *,
+    stage: str,
+    start,
+    end,
+    past_windows: Sequence[tuple] = (),
+    features: Mapping | None = None,
+    model: Mapping | None = None,
+    classes: Mapping | None = None,
+) -> ScoreResult:
+    """Score one stage window: expected incidents, classes and reasons per village and TPS.
+
+    Parameters
+    ----------
+    areas, tps, venues, incidents, units
+        The region's tables as GeoDataFrames in one projected (UTM) CRS. Incidents on or after
+        ``start`` are ignored (no look-ahead).
+    stage, start, end
+        The stage and its inclusive window.
+    past_windows
+        ``(election, stage, start, end)`` of earlier elections' stage windows.
+    features, model, classes
+        The merged config sections (see their schemas).
+    """
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    fset = feature_settings(features)
+    mset = model_settings(model)
+    cset = class_settings(classes)
+    region = prepare_region(areas, tps, venues, incidents, units)
+    terms = model_terms(fset, exclude=mset["exclude_terms"])
+    store = WindowStore(region, settings=fset, past_windows=past_windows, cutoff=start,
+                        terms=terms)
+    wmap = map_window(store, stage=stage, start=start, end=end, model=mset)
+    wf = store.features(stage, start, end)
+    mu = wmap.expected
+    n_v = len(region.village_code)
+
+    # villages
+    score = risk_score_from_expected(mu)
+    vclass = assign_classes(mu, classes=cset, score=score)
+    rows = _factor_rows(wf, region)
+    texts = top_factors_text(wmap.contributions, terms, rows, stage=stage,
+                             n_factors=int(mset["top_factors"]),
+                             min_share=float(mset["min_factor_share"]),
+                             recent_days=int(fset["recent_days"]),
+                             history_days=int(fset["history_days"]))
+    area_risk = pd.DataFrame({
+        "village_code": region.village_code,
+        "risk_score": score,
+        "risk_class": vclass.astype(str),
+        "expected_incidents": np.round(mu, 4),
+        "top_factors": texts,
+    })
+
+    # TPS
+    share = tps_shares(wf, n_villages=n_v, local_weight=float(mset["tps_local_weight"]))
+    tvil = wf.tps["village"].to_numpy(int)
+    t_mu = mu[tvil] * share if len(tvil) else np.zeros(0)
+    t_score = risk_score_from_expected(t_mu)
+    t_class = assign_classes(t_mu, classes=cset, score=t_score)
+    t_class = bump_classes(t_class, wf.tps["hard_to_reach"].to_numpy(bool),
+                           str(cset["tps_hard_to_reach_min_class"]))
+    near_kind = _nearest_active_kind(wf, region, max_m=500.0)
+    t_text = []
+    for i in range(len(tvil)):
+        notes = tps_notes(hard_to_reach=bool(wf.tps["hard_to_reach"].iat[i]),
+                          special=bool(wf.tps["special"].iat[i]),
+                          last_margin=float(wf.tps["last_margin"].iat[i]),
+                          near_venue_kind=near_kind[i])
+        t_text.append("; ".join(notes + [texts[tvil[i]]]))
+    tps_risk = pd.DataFrame({
+        "tps_id": region.tps_id,
+        "risk_score": t_score,
+        "risk_class": t_class.astype(str),
+        "expected_incidents": np.round(t_mu, 4),
+        "top_factors": t_text,
+    })
+
+    # venues
+    active = wf.venue_active
+    exp_v = np.zeros(len(region.venue_id))
+    if len(region.venue_id):
+        vv = wf.venue_village
+        tot = vv.sum(axis=1)
+        frac = np.where(tot[:, None] > 0, vv / np.where(tot > 0, tot, 1.0)[:, None], 0.0)
+        exp_v = (wmap.venue_part[:, None] * frac).sum(axis=0)
+    venue_risk = pd.DataFrame({"venue_id": region.venue_id[active],
+                               "expected_incidents": np.round(exp_v[active], 4)})
+    venue_risk = venue_risk.sort_values("venue_id", kind="stable").reset_index(drop=True)
+
+    backtest = run_backtest(store, stage=stage, model=mset, classes=cset)
+    model_info = bt.rounded({
+        "model": wmap.model,
+        "reason": wmap.reason,
+        "n_training_windows": wmap.n_training_windows,
+        "training_design": ("all stages of the past elections pooled (stage intercepts, "
+                            "offset log window days); features as of each window's start"),
+        "expected_total": float(mu.sum()),
+        "risk_score": "100*log1p(mu/mean)/log1p(max/mean) of expected_incidents",
+        "tps_split": "village expected x (voters+1)*((1-w)+w*local exposure), "
+                     f"w={mset['tps_local_weight']}",
+        **wmap.info,
+    }, 6)
+    return ScoreResult(area_risk=area_risk, tps_risk=tps_risk, venue_risk=venue_risk,
+                       backtest=backtest, model_info=model_info)
+
+
+def _factor_rows(wf: WindowFeatures, region: Region) -> list[dict]:
+    rows = wf.village.to_dict("records")
+    vv = wf.venue_village
+    for i, row in enumerate(rows):
+        if vv.shape[1] and vv[i].max() > 0:
+            j = int(np.argmax(vv[i]))
+            row["venue_kind"] = region.venue_kind[j]
+            row["venue_crowd"] = float(region.venue_crowd[j])
+    return rows
+
+
+def _nearest_active_kind(wf: WindowFeatures, region: Region, *, max_m: float) -> list:
+    out: list = [None] * len(region.tps_id)
+    if region.venue_dist_tps.shape[1] == 0:
+        return out
+    d = np.where(wf.venue_tps > 0, region.venue_dist_tps, np.inf)
+    j = np.argmin(d, axis=1)
+    for i in range(len(out)):
+        if np.isfinite(d[i, j[i]]) and d[i, j[i]] <= max_m:
+            out[i] = str(region.venue_kind[j[i]])
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Backtest of the stage on its past windows
+# --------------------------------------------------------------------------------------------
+
+
+def prospective_hotspot(store: WindowStore, stage: str, start, end) -> np.ndarray:
+    """The prospective-hotspot baseline: near-repeat intensity per village as of ``start``."""
+    return store.features(stage, start, end).village["near_repeat"].to_numpy(float)
+
+
+def previous_same_stage(store: WindowStore, stage: str, start) -> np.ndarray:
+    """The last-election baseline: counts in the latest same-stage window before ``start``."""
+    same = [w for w in store.past_windows
+            if w[1] == stage and pd.Timestamp(w[3]) < pd.Timestamp(start)]
+    if not same:
+        return np.zeros(len(store.region.village_code))
+    _, _, s0, s1 = max(same, key=lambda w: (pd.Timestamp(w[2]), pd.Timestamp(w[3])))
+    return store.target(s0, s1)
+
+
+def run_backtest(store: WindowStore, *, stage: str, model: Mapping, classes: Mapping) -> dict:
+    """Rolling-origin backtest on the past windows of ``stage`` (each forecast with data
+    before its start only), with the two baselines."""
+    origins = [w for w in training_windows(store.past_windows, store.cutoff) if w[1] == stage]
+    area = store.region.area_km2
+    shares = [float(s) for s in model["area_shares"]]
+
+    def predict(origin):
+        wm = map_window(store, stage=origin[1], start=origin[2], end=origin[3], model=model)
+        return {"expected": wm.expected, "model": wm.model,
+                "n_training_windows": wm.n_training_windows}
+
+    def baselines(origin):
+        return {"previous_same_stage": previous_same_stage(store, origin[1], origin[2]),
+                "prospective_hotspot": prospective_hotspot(store, origin[1], origin[2],
+                                                           origin[3])}
+
+    res = bt.rolling_origin_backtest(
+        origins, predict=predict, observed=lambda o: store.target(o[2], o[3]),
+        baselines=baselines, area=area,
+        classify=lambda e: assign_classes(e, classes=classes), shares=shares)
+    res = {
+        "ranking": "villages ranked by expected incidents per km2; area budget filled in that "
+                   "order, the boundary village counted pro rata",
+        "pei_oracle": "villages ranked by observed incidents per km2 (observed-best)",
+        "baseline_scaling": "baseline scores scaled to the model's expected total "
+                            "(1% spread evenly)",
+        "area_shares": shares,
+        **res,
+    }
+    return bt.rounded(res, 4)
