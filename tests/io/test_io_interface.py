@@ -1,0 +1,93 @@
+"""The interface the pipeline codes against: load_region, write_quarantine, atomic writes."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tiny_region import write_tiny_region  # noqa: E402
+
+from riskmap._errors import RegionInputError  # noqa: E402
+from riskmap.io import (  # noqa: E402
+    atomic_path,
+    atomic_write_bytes,
+    atomic_write_text,
+    load_region,
+    write_quarantine,
+)
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    return write_tiny_region(tmp_path / "region")
+
+
+def test_tiny_region_loads_with_contract_columns_and_dtypes(tiny):
+    region = load_region(tiny)
+    assert len(region.areas) == 9 and region.areas.crs.to_epsg() == 4326
+    assert list(region.tps.columns) == ["tps_id", "village_code", "lat", "lon", "voters",
+                                        "hard_to_reach", "special", "last_margin"]
+    assert len(region.tps) == 18
+    assert region.tps["voters"].dtype == "int64"
+    assert region.tps["special"].dtype == bool and not region.tps["special"].any()
+    assert region.tps["last_margin"].isna().all()
+    assert region.tps["hard_to_reach"].sum() == 2
+    assert str(region.incidents["date"].dtype) == "datetime64[ns]"
+    assert str(region.venues["start"].dtype) == "datetime64[ns]"
+    assert region.venues["start"].isna().sum() == 2
+    assert region.meta["stages"]["campaign"]["personnel"] == 20
+    assert region.meta["stages"]["announcement"]["personnel"] == 12
+    assert region.meta["past_elections"][0]["name"] == "Pemilu 2019"
+    assert region.meta["columns"] == {} and region.meta["synthetic"] is True
+    assert list(region.input_files) == sorted(region.input_files)
+    assert set(region.input_files) == {"areas.geojson", "incidents.csv", "region.yaml",
+                                       "tps.csv", "units.csv", "venues.csv"}
+    for name, q in region.quality.items():
+        assert q["rows_read"] == q["accepted"] + q["quarantined"] == len(
+            getattr(region, name.split(".")[0])), name
+
+
+def test_demo_region_is_fully_accepted():
+    region = load_region(REPO / "data" / "regions" / "gunung-mas")
+    assert len(region.tps) == 390 and len(region.areas) == 127
+    assert all(q["quarantined"] == 0 for q in region.quality.values())
+
+
+def test_write_quarantine_is_deterministic_and_complete(tiny, tmp_path):
+    region = load_region(tiny)
+    write_quarantine(region, tmp_path / "a")
+    write_quarantine(load_region(tiny), tmp_path / "b")
+    names = sorted(p.name for p in (tmp_path / "a" / "quarantine").iterdir())
+    assert names == ["areas.csv", "incidents.csv", "tps.csv", "units.csv", "venues.csv"]
+    for rel in ["quality.json", *(f"quarantine/{n}" for n in names)]:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
+    header = (tmp_path / "a" / "quarantine" / "tps.csv").read_text().splitlines()
+    assert header == ["row,tps_id,village_code,lat,lon,voters,hard_to_reach,reason,reason_text"]
+
+
+def test_missing_required_column_is_fatal_with_a_readable_message(tiny):
+    tps = pd.read_csv(tiny / "tps.csv").drop(columns=["voters"])
+    tps.to_csv(tiny / "tps.csv", index=False)
+    with pytest.raises(RegionInputError) as info:
+        load_region(tiny)
+    text = str(info.value)
+    assert "tps.csv" in text and "voters" in text
+    assert info.value.problems[0].code == "missing_column"
+
+
+def test_atomic_helpers_replace_whole_files(tmp_path):
+    target = tmp_path / "sub" / "x.txt"
+    atomic_write_text(target, "one\n")
+    atomic_write_bytes(target, b"two\n")
+    assert target.read_bytes() == b"two\n"
+    with pytest.raises(RuntimeError), atomic_path(target) as tmp:
+        tmp.write_text("half")
+        raise RuntimeError("killed")
+    assert target.read_text() == "two\n"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["x.txt"]
