@@ -1,0 +1,313 @@
+"""The commander's map of one stage: one self-contained HTML file, offline, in Bahasa Indonesia.
+
+Leaflet and its plugins are inlined from the pinned copies in ``riskmap/assets``; the basemap
+is drawn from the region's own boundaries; the layers travel as one JSON document that the
+page's script draws, inserting every input string as text. A Content-Security-Policy forbids
+any network request (the opt-in online base maps of ``map.tile_layers`` excepted).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+from collections.abc import Mapping
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+
+import geopandas as gpd
+import jinja2
+import pandas as pd
+
+import riskmap
+from riskmap.config import ConfigError, deep_merge, load_schema, schema_errors
+from riskmap.maps.assets import MAP_SCRIPTS, MAP_STYLES, asset_text, inline_scripts, inline_styles
+from riskmap.maps.layers import (
+    boundaries_from_areas,
+    incidents_layer,
+    posts_layer,
+    reach_layer,
+    simplify_areas,
+    tps_layer,
+    units_layer,
+    venues_layer,
+    villages_layer,
+)
+from riskmap.maps.protect import encrypt_html, protected_page
+from riskmap.maps.strings import (
+    CLASS_LABELS,
+    INCIDENT_KIND_LABELS,
+    SEVERITY_LABELS,
+    SITE_KIND_LABELS,
+    STAGE_LABELS,
+    UI,
+    UNIT_KIND_LABELS,
+    VENUE_KIND_CODES,
+    VENUE_KIND_LABELS,
+    format_date_id,
+    format_number_id,
+)
+
+log = logging.getLogger("riskmap")
+
+SCHEMA = "section_map.schema.yaml"
+
+
+def map_settings(map_config: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Return the ``map:`` section with every key filled from the schema defaults, validated.
+
+    Raises
+    ------
+    riskmap.config.ConfigError
+        When a key breaks ``section_map.schema.yaml`` (every problem listed).
+    """
+    schema = load_schema(SCHEMA)
+    defaults = {key: copy.deepcopy(spec.get("default")) for key, spec in
+                schema["properties"].items()}
+    settings = deep_merge(defaults, dict(map_config or {}))
+    problems = schema_errors(settings, SCHEMA)
+    if problems:
+        raise ConfigError("map section of the configuration:\n  - " + "\n  - ".join(problems))
+    return settings
+
+
+def _tile_sources(tile_layers: list[dict]) -> list[str]:
+    sources = []
+    for layer in tile_layers:
+        parts = urlsplit(layer["url"].replace("{s}.", "SUBDOMAIN."))
+        host = parts.hostname or ""
+        host = host.replace("subdomain.", "*.")
+        if host:
+            sources.append(f"{parts.scheme}://{host}")
+    return sorted(set(sources))
+
+
+def content_security_policy(tile_layers: list[dict]) -> str:
+    """Return the page's CSP: inline code only, images only as data URIs or opted-in tiles."""
+    img = " ".join(["data:", "blob:", *_tile_sources(tile_layers)])
+    return (
+        "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+        f"img-src {img}; font-src data:; connect-src 'none'; form-action 'none'; "
+        "base-uri 'none'"
+    )
+
+
+def json_for_html(value: Any) -> str:
+    """Return ``value`` as JSON that cannot end the ``<script>`` element holding it.
+
+    Examples
+    --------
+    >>> json_for_html({"name": "</script><img src=x>"})
+    '{"name":"\\\\u003c/script\\\\u003e\\\\u003cimg src=x\\\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    )
+
+
+@cache
+def _template() -> jinja2.Template:
+    env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined,
+                             keep_trailing_newline=True)
+    return env.from_string(asset_text("riskmap/map.html.j2"))
+
+
+def _count(values: pd.Series, label: str) -> int:
+    return int((values.astype(str) == label).sum())
+
+
+def summary_figures(
+    *,
+    villages: dict,
+    tps: list[dict],
+    posts: list[dict],
+    reach: list[dict],
+    has_previous: bool,
+) -> list[dict]:
+    """Return the key figures shown under the header (label, value text, alert flag)."""
+    classes = pd.Series([f["properties"]["cls"] for f in villages["features"]], dtype=object)
+    tps_classes = pd.Series([t["cls"] for t in tps], dtype=object)
+    n_sangat = _count(classes, "sangat_rawan")
+    tps_sangat, tps_rawan = _count(tps_classes, "sangat_rawan"), _count(tps_classes, "rawan")
+    uncovered = sum(1 for t in tps if not t["post"])
+    rose = sum(1 for f in villages["features"] if f["properties"]["rose"])
+    personnel = sum(int(p["personnel"] or 0) for p in posts)
+    n = format_number_id
+    chips = [
+        {"key": "villages", "label": UI["sum_villages"],
+         "value": f"{n(n_sangat)} {UI['of']} {n(len(classes))}", "alert": n_sangat > 0},
+        {"key": "tps", "label": UI["sum_tps"],
+         "value": f"{n(tps_sangat)} / {n(tps_rawan)} {UI['of']} {n(len(tps))}",
+         "alert": tps_sangat > 0},
+        {"key": "posts", "label": UI["sum_posts"], "value": f"{n(len(posts))} / {n(personnel)}",
+         "alert": False},
+        {"key": "uncovered", "label": UI["sum_uncovered"], "value": n(uncovered),
+         "alert": uncovered > 0},
+        {"key": "changes", "label": UI["sum_changes"],
+         "value": n(rose) if has_previous else UI["first_stage"], "alert": rose > 0},
+    ]
+    if reach:
+        chips.append({"key": "reach", "label": UI["sum_reach"], "value": n(len(reach)),
+                      "alert": True})
+    return chips
+
+
+def _frame(value: pd.DataFrame | None) -> pd.DataFrame:
+    return value if value is not None else pd.DataFrame()
+
+
+def render_stage_map(
+    areas: gpd.GeoDataFrame,
+    area_risk: pd.DataFrame,
+    tps_risk: pd.DataFrame,
+    posts: pd.DataFrame,
+    venues: pd.DataFrame,
+    incidents: pd.DataFrame,
+    units: pd.DataFrame,
+    reach: pd.DataFrame | None,
+    *,
+    region_name: str = "",
+    stage: str = "campaign",
+    as_of: str = "",
+    window_end: str = "",
+    generated: str = "",
+    synthetic: bool = False,
+    previous_area_risk: pd.DataFrame | None = None,
+    map_config: Mapping[str, Any] | None = None,
+    passphrase: str | None = None,
+) -> str:
+    """Return the commander's map of one stage as one self-contained HTML page.
+
+    Parameters
+    ----------
+    areas
+        Village polygons: ``village_code``, ``village_name``, ``subdistrict_code``,
+        ``subdistrict_name``, geometry (any CRS; drawn in WGS84).
+    area_risk
+        Per village: ``village_code``, ``risk_score``, ``risk_class``, ``expected_incidents``,
+        ``top_factors`` (``"; "``-separated, Bahasa Indonesia).
+    tps_risk
+        Per TPS: ``tps_id``, ``village_code``, ``lat``, ``lon``, ``voters``, ``risk_score``,
+        ``risk_class``, ``post_id`` (empty when uncovered); optional ``hard_to_reach``,
+        ``expected_incidents``.
+    posts
+        Posting points: ``post_id``, ``lat``, ``lon``, ``personnel``, ``site_kind``,
+        ``site_id``, ``covered_tps``, ``covered_weight``, ``radius_km``; optional ``name``,
+        ``covered_tps_ids`` (``";"``-joined).
+    venues
+        Venues active in the stage: ``venue_id``, ``kind``, ``name``, ``lat``, ``lon``,
+        optional ``start``, ``end``, ``expected_crowd``.
+    incidents
+        Incidents before the stage start: ``incident_id``, ``date``, ``kind``, ``lat``,
+        ``lon``, optional ``severity``, ``description`` (later rows are dropped again here).
+    units
+        Police units: ``unit_id``, ``kind``, ``name``, ``lat``, ``lon``, ``personnel``.
+    reach
+        Per TPS/venue: ``target_kind``, ``target_id``, ``nearest_polsek_name``,
+        ``polsek_minutes``, ``polres_minutes``, ``beyond_limit``; may be empty or ``None``.
+    region_name, stage, as_of, window_end, generated
+        Header texts: region, stage key (see :data:`STAGE_LABELS`), ISO dates.
+    synthetic
+        Show the "DATA SINTETIS" banner and watermark.
+    previous_area_risk
+        The previous stage's ``village_code``/``risk_class`` (``None`` for the first stage).
+    map_config
+        The stage's merged ``map:`` section (missing keys take the schema defaults).
+    passphrase
+        When given, the page holds only the encrypted map and a passphrase prompt.
+
+    Returns
+    -------
+    str
+        The HTML page.
+    """
+    settings = map_settings(map_config)
+    decimals = int(settings["coordinate_decimals"])
+    stage_label = STAGE_LABELS.get(stage, stage)
+
+    simple = simplify_areas(areas, tolerance_m=float(settings["simplify_m"]), decimals=decimals)
+    villages = villages_layer(simple, area_risk, previous_area_risk=previous_area_risk)
+    reach = _frame(reach)
+    tps = tps_layer(tps_risk, reach=reach, decimals=decimals)
+    post_items = posts_layer(posts, tps_risk, decimals=decimals)
+    venue_items = venues_layer(_frame(venues), reach=reach, decimals=decimals)
+    unit_items = units_layer(_frame(units), decimals=decimals)
+    incident_items = incidents_layer(
+        _frame(incidents), as_of=as_of or "2100-01-01",
+        history_days=settings["incident_history_days"], decimals=decimals,
+    )
+    reach_items = reach_layer(reach, tps=tps, venues=venue_items, units=unit_items)
+    name_of_village = {f["properties"]["code"]: f["properties"]["name"]
+                       for f in villages["features"]}
+    for t in tps:
+        t["village_name"] = name_of_village.get(t["village"], t["village"])
+    for item in reach_items:
+        if item["kind"] == "tps":
+            item["name"] = f"TPS {item['id']}"
+
+    data = {
+        "ui": UI,
+        "labels": {
+            "classes": CLASS_LABELS,
+            "venue_kinds": VENUE_KIND_LABELS,
+            "venue_codes": VENUE_KIND_CODES,
+            "incident_kinds": INCIDENT_KIND_LABELS,
+            "severity": {str(k): v for k, v in SEVERITY_LABELS.items()},
+            "unit_kinds": UNIT_KIND_LABELS,
+            "site_kinds": SITE_KIND_LABELS,
+        },
+        "settings": {
+            "layers_on": settings["layers_on"],
+            "cluster_until_zoom": settings["cluster_until_zoom"],
+            "village_labels_from_zoom": settings["village_labels_from_zoom"],
+            "max_zoom": settings["max_zoom"],
+            "max_list_items": settings["max_list_items"],
+            "class_colors": settings["class_colors"],
+            "tile_layers": settings["tile_layers"],
+        },
+        "meta": {"stage": stage, "as_of": as_of, "has_previous": previous_area_risk is not None,
+                 "incidents_before": format_date_id(as_of)},
+        "boundaries": boundaries_from_areas(simple, decimals=decimals),
+        "villages": villages,
+        "tps": tps,
+        "posts": post_items,
+        "venues": venue_items,
+        "incidents": incident_items,
+        "units": unit_items,
+        "reach": reach_items,
+    }
+    summary = summary_figures(villages=villages, tps=tps, posts=post_items, reach=reach_items,
+                              has_previous=previous_area_risk is not None)
+    page = _template().render(
+        csp=content_security_policy(settings["tile_layers"]),
+        version=riskmap.__version__,
+        title=UI["title"],
+        marking=settings["marking"],
+        region_name=region_name,
+        stage_label=stage_label,
+        synthetic=bool(synthetic),
+        synthetic_banner=UI["synthetic_banner"],
+        ui=UI,
+        as_of_text=format_date_id(as_of),
+        window_end_text=format_date_id(window_end),
+        generated_text=format_date_id(generated),
+        summary=summary,
+        styles=inline_styles(MAP_STYLES),
+        scripts=inline_scripts(MAP_SCRIPTS),
+        data_json=json_for_html(data),
+    )
+    if passphrase:
+        payload = encrypt_html(page, passphrase, iterations=int(settings["kdf_iterations"]))
+        page = protected_page(
+            payload, title=f"{UI['title']} {region_name} \u00b7 {stage_label}",
+            marking=settings["marking"], synthetic=bool(synthetic),
+            csp=content_security_policy(settings["tile_layers"]),
+        )
+    size_mb = len(page.encode("utf-8")) / 1e6
+    if size_mb > float(settings["size_warning_mb"]):
+        log.warning("map.html is %.2f MB (over map.size_warning_mb = %s MB)", size_mb,
+                    settings["size_warning_mb"])
+    return page
