@@ -222,6 +222,49 @@ REASONS: dict[str, Reason] = {
         ("geometry is not a polygon ({geom_type})", "Polygon or MultiPolygon",
          "a village boundary must be a polygon, not a point or a line"),
     ),
+    # ------------------------------------------ importers (election tallies, ACLED events)
+    "no_result": R(
+        "row",
+        ("TPS tanpa hasil suara (suara kosong atau nol)", "perolehan suara dan suara sah",
+         "selisih tidak diisi; jumlah DPT tetap dipakai bila sah"),
+        ("TPS without a result (votes empty or zero)", "candidate votes and valid votes",
+         "no margin is filled; the DPT is still used when valid"),
+    ),
+    "turnout_over_100": R(
+        "row",
+        ("partisipasi di atas 100 % ({used} suara untuk {dpt} DPT)", "jumlah suara <= DPT",
+         "selisih tidak diisi; periksa formulir C1"),
+        ("turnout over 100 % ({used} ballots for {dpt} registered voters)", "ballots <= DPT",
+         "no margin is filled; check the C1 form"),
+    ),
+    "negative_total": R(
+        "row",
+        ("jumlah negatif", "angka >= 0", "baris ini tidak dipakai untuk DPT maupun selisih"),
+        ("negative total", "a number >= 0", "the row is used neither for voters nor margin"),
+    ),
+    "flagged_anomalous": R(
+        "row",
+        ("ditandai janggal oleh sumber data", "janggal = 0",
+         "selisih tidak diisi; jumlah DPT tetap dipakai"),
+        ("flagged anomalous by the data source", "janggal = 0",
+         "no margin is filled; the DPT is still used"),
+    ),
+    "no_matching_tps": R(
+        "warning",
+        ("{n} TPS di tps.csv tanpa hasil pemilu yang cocok; nilainya tidak diubah: {ids}", "",
+         ""),
+        ("{n} TPS of tps.csv without a matching tally; left unchanged: {ids}", "", ""),
+    ),
+    "unmatched_tally": R(
+        "warning",
+        ("{n} hasil TPS tidak cocok dengan TPS mana pun di tps.csv: {ids}", "", ""),
+        ("{n} tallies match no TPS of tps.csv: {ids}", "", ""),
+    ),
+    "acled_type_other": R(
+        "warning",
+        ("{n} jenis kejadian ACLED tidak dikenal dibaca sebagai `other`: {types}", "", ""),
+        ("{n} unknown ACLED event types read as `other`: {types}", "", ""),
+    ),
     # ------------------------------------------------------------- warnings (rows are kept)
     "optional_file_absent": R(
         "warning",
