@@ -317,8 +317,9 @@ def greedy_swap(
     """Greedy construction plus best-improvement 1-swaps for the MCLP (deterministic).
 
     Greedy adds the site with the largest uncovered weight (ties: lowest index) until ``p``
-    sites or no gain; the swap phase then exchanges one free chosen site for one unchosen site
-    while that strictly increases the covered weight. ``forced`` sites always stay.
+    sites or no gain; the swap phase then visits the free chosen sites in index order and
+    exchanges each for the unchosen site that increases the covered weight most (if any),
+    sweeping until a sweep improves nothing. ``forced`` sites always stay.
 
     Returns
     -------
@@ -346,28 +347,26 @@ def greedy_swap(
     forced_set = {int(j) for j in forced}
     start = time.monotonic()
     for _ in range(max_sweeps):
-        if time_limit_s is not None and time.monotonic() - start > time_limit_s:
-            break
-        gain = at @ (w * (count == 0))  # weight newly covered by adding k
-        best = (_EPS, -1, -1)
+        improved = False
         for j in sorted(chosen):
-            if j in forced_set:
+            if time_limit_s is not None and time.monotonic() - start > time_limit_s:
+                break
+            if j in forced_set or not in_set[j]:
                 continue
+            gain = at @ (w * (count == 0))  # weight newly covered by adding k
             col = at[j].toarray().ravel()
             only_j = w * ((count == 1) & (col > 0))
-            loss = only_j.sum()
-            delta = gain - loss + at @ only_j
+            delta = gain - only_j.sum() + at @ only_j
             delta[in_set] = -np.inf
             k = int(np.argmax(delta))
-            if delta[k] > best[0] + _EPS:
-                best = (float(delta[k]), j, k)
-        if best[1] < 0:
+            if delta[k] > _EPS * max(1.0, float(w.sum())):
+                chosen.remove(j)
+                chosen.append(k)
+                in_set[j], in_set[k] = False, True
+                count += at[k].toarray().ravel() - col
+                improved = True
+        if not improved:
             break
-        _, j, k = best
-        chosen.remove(j)
-        chosen.append(k)
-        in_set[j], in_set[k] = False, True
-        count += at[k].toarray().ravel() - at[j].toarray().ravel()
     return np.array(sorted(chosen), dtype=int)
 
 
@@ -442,6 +441,7 @@ def solve_mclp(
     threads: int = 1,
     seed: int = 1,
     gap_rel: float = 0.0,
+    warm_start: bool = True,
 ) -> MclpSolution:
     """Choose at most ``p`` sites maximising the covered weight (exact MILP, with fallback).
 
@@ -468,6 +468,8 @@ def solve_mclp(
         CBC's time limit in seconds (None: solve to optimality).
     threads, seed, gap_rel : int, int, float
         CBC options (relative gap 0: prove optimality).
+    warm_start : bool
+        Start CBC from the heuristic's answer.
 
     Returns
     -------
@@ -480,9 +482,11 @@ def solve_mclp(
         raise ValueError(msg)
     heur = greedy_swap(cover, w, p, forced=forced)
     heur_obj = covered_weight(cover, w, heur)
-    if solver == "greedy_swap" or p == 0 or cover.shape[0] == 0 or cover.nnz == 0:
-        return MclpSolution(heur, heur_obj, "greedy_swap", "heuristic", None, None,
-                            solver != "greedy_swap" and False, heur_obj)
+    if p == 0 or cover.shape[0] == 0 or cover.nnz == 0 or not (w > 0).any():
+        return MclpSolution(heur, heur_obj, "none", "trivial", 0.0, heur_obj, False, heur_obj)
+    if solver == "greedy_swap":
+        return MclpSolution(heur, heur_obj, "greedy_swap", "heuristic", None, None, False,
+                            heur_obj)
     red, rw, cols, rep = _reduce(cover, w, forced)
     col_pos = {int(j): k for k, j in enumerate(cols)}
     prob = pulp.LpProblem("mclp", pulp.LpMaximize)
@@ -498,8 +502,9 @@ def solve_mclp(
         prob += x[col_pos[j]] == 1, f"f{j}"
     # warm start from the heuristic, mapped onto the kept sites
     red_heur = sorted({int(rep[j]) for j in heur if rep[j] >= 0})
+    red_heur_set = set(red_heur)
     for k in range(len(cols)):
-        x[k].setInitialValue(1 if k in red_heur else 0)
+        x[k].setInitialValue(1 if k in red_heur_set else 0)
     hit = np.asarray(red[:, red_heur].sum(axis=1)).ravel() > 0 if red_heur else \
         np.zeros(red.shape[0], bool)
     for i in range(len(y)):
@@ -507,7 +512,8 @@ def solve_mclp(
     with tempfile.TemporaryDirectory() as tmp:
         log_path = Path(tmp) / "cbc.log"
         cmd = pulp.PULP_CBC_CMD(
-            msg=False, timeLimit=time_limit_s, threads=threads, gapRel=gap_rel, warmStart=True,
+            msg=False, timeLimit=time_limit_s, threads=threads, gapRel=gap_rel,
+            warmStart=warm_start,
             logPath=str(log_path), keepFiles=False,
             options=[f"randomSeed {int(seed)}", f"randomCbcSeed {int(seed)}"],
         )
@@ -580,53 +586,43 @@ def _empty_units(crs) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"unit_id": [], "kind": [], "name": []}, geometry=[], crs=crs)
 
 
-def plan_stage(
+@dataclass
+class MclpProblem:
+    """The covering problem of one stage, as :func:`plan_stage` solves it."""
+
+    demand: pd.DataFrame
+    sites: pd.DataFrame
+    cover: sparse.csr_matrix
+    weights: np.ndarray
+    p: int
+    forced: list[int]
+    demand_own_site: np.ndarray
+    ratios: dict[str, float]
+    team_size: int
+    reserve: int
+    available: int
+    relaxed: list[dict[str, Any]]
+
+
+def mclp_problem(
     tps: gpd.GeoDataFrame,
     venues: gpd.GeoDataFrame,
     units: gpd.GeoDataFrame,
     *,
-    stage: str = "voting",
+    stage: str,
     budget: int,
     allocation: Mapping[str, Any] | None = None,
-    reach: Mapping[str, Any] | None = None,
-    routes: gpd.GeoDataFrame | None = None,
-) -> PlanResult:
-    """Make the posting plan of one stage: posts, officers, reach and the briefing roster.
+) -> MclpProblem:
+    """Build the stage's maximal covering problem: demand, sites, coverage, ``p``, forced sites.
 
-    Parameters
-    ----------
-    tps : GeoDataFrame
-        UTM points: ``tps_id``, ``village_code``, ``voters``, ``hard_to_reach``, ``special``,
-        ``risk_score``, ``risk_class``, ``expected_incidents`` (``village_name`` optional).
-    venues : GeoDataFrame
-        UTM points of the venues active in the stage: ``venue_id``, ``kind``, ``name``,
-        ``expected_crowd``, ``expected_incidents``.
-    units : GeoDataFrame
-        UTM points: ``unit_id``, ``kind`` (polres|polsek|pos), ``name``, ``personnel``.
-    stage : str
-        The stage (TPS are demand in ``allocation.demand.tps_stages``).
-    budget : int
-        Officers available for the stage; the plan never assigns more.
-    allocation, reach : mapping, optional
-        The merged ``allocation`` and ``reach`` config sections (missing keys: defaults).
-    routes : GeoDataFrame, optional
-        UTM lines with ``kind`` (road|river|trail) and optional ``speed_kmh``.
-
-    Returns
-    -------
-    PlanResult
+    ``p = floor((budget - reserve) / team_size)``; sangat rawan TPS (in demand) are forced as
+    posts at themselves when ``p`` allows, else the heaviest ``p`` of them and the relaxation
+    is recorded. Inputs as in :func:`plan_stage` (reset indexes).
     """
     alloc = section_settings(allocation, "allocation")
-    rset = section_settings(reach, "reach")
-    budget = int(budget)
-    if budget < 0:
-        msg = f"budget must be >= 0, got {budget}"
-        raise ValueError(msg)
-    crs = tps.crs if tps.crs is not None else (venues.crs if venues.crs is not None else units.crs)
+    crs = tps.crs if tps.crs is not None else venues.crs
     units = units if units is not None and len(units) else _empty_units(crs)
-    tps = tps.reset_index(drop=True)
-    venues = venues.reset_index(drop=True)
-    units = units.reset_index(drop=True)
+    tps, venues, units = (f.reset_index(drop=True) for f in (tps, venues, units))
     staffing = alloc["staffing"]
     ratios = ratio_table(staffing)
     team = int(alloc["team_size"])
@@ -676,6 +672,69 @@ def plan_stage(
                 "shortfall": int(short * team),
                 "tps_without_own_post": sorted(sr_sorted.iloc[p_max:]["id"].tolist()),
             })
+
+    return MclpProblem(demand=demand, sites=sites, cover=cover, weights=w, p=int(p_max),
+                       forced=forced, demand_own_site=d_own, ratios=ratios, team_size=team,
+                       reserve=int(reserve), available=int(available), relaxed=relaxed)
+
+
+def plan_stage(
+    tps: gpd.GeoDataFrame,
+    venues: gpd.GeoDataFrame,
+    units: gpd.GeoDataFrame,
+    *,
+    stage: str = "voting",
+    budget: int,
+    allocation: Mapping[str, Any] | None = None,
+    reach: Mapping[str, Any] | None = None,
+    routes: gpd.GeoDataFrame | None = None,
+) -> PlanResult:
+    """Make the posting plan of one stage: posts, officers, reach and the briefing roster.
+
+    Parameters
+    ----------
+    tps : GeoDataFrame
+        UTM points: ``tps_id``, ``village_code``, ``voters``, ``hard_to_reach``, ``special``,
+        ``risk_score``, ``risk_class``, ``expected_incidents`` (``village_name`` optional).
+    venues : GeoDataFrame
+        UTM points of the venues active in the stage: ``venue_id``, ``kind``, ``name``,
+        ``expected_crowd``, ``expected_incidents``.
+    units : GeoDataFrame
+        UTM points: ``unit_id``, ``kind`` (polres|polsek|pos), ``name``, ``personnel``.
+    stage : str
+        The stage (TPS are demand in ``allocation.demand.tps_stages``).
+    budget : int
+        Officers available for the stage; the plan never assigns more.
+    allocation, reach : mapping, optional
+        The merged ``allocation`` and ``reach`` config sections (missing keys: defaults).
+    routes : GeoDataFrame, optional
+        UTM lines with ``kind`` (road|river|trail) and optional ``speed_kmh``.
+
+    Returns
+    -------
+    PlanResult
+    """
+    alloc = section_settings(allocation, "allocation")
+    rset = section_settings(reach, "reach")
+    budget = int(budget)
+    if budget < 0:
+        msg = f"budget must be >= 0, got {budget}"
+        raise ValueError(msg)
+    crs = tps.crs if tps.crs is not None else (venues.crs if venues.crs is not None else units.crs)
+    units = units if units is not None and len(units) else _empty_units(crs)
+    tps = tps.reset_index(drop=True)
+    venues = venues.reset_index(drop=True)
+    units = units.reset_index(drop=True)
+    prob = mclp_problem(tps, venues, units, stage=stage, budget=budget, allocation=alloc)
+    staffing = alloc["staffing"]
+    ratios, team, reserve, available = prob.ratios, prob.team_size, prob.reserve, prob.available
+    p_max, demand, sites, cover, w = prob.p, prob.demand, prob.sites, prob.cover, prob.weights
+    forced, d_own = prob.forced, prob.demand_own_site
+    d_xy = demand[["x", "y"]].to_numpy(float)
+    s_xy = sites[["x", "y"]].to_numpy(float)
+    radius_m = float(alloc["radius_km"]) * 1000.0
+    river_m = float(alloc["river_radius_km"]) * 1000.0
+    relaxed: list[dict[str, Any]] = list(prob.relaxed)
 
     sol_cfg = alloc["solver"]
     sol = solve_mclp(
@@ -863,7 +922,7 @@ def plan_stage(
             "tps_total": int(len(tps)),
         },
         "solver": {
-            "name": "PuLP CBC" if sol.name == "cbc" else "greedy+swap",
+            "name": {"cbc": "PuLP CBC", "greedy_swap": "greedy+swap"}.get(sol.name, sol.name),
             "status": sol.status,
             "gap": None if sol.gap is None else round(float(sol.gap), 6),
             "objective": round(sol.objective, 4),
