@@ -26,6 +26,7 @@ import math
 import re
 import tempfile
 import time
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -490,8 +491,8 @@ def solve_mclp(
     red, rw, cols, rep = _reduce(cover, w, forced)
     col_pos = {int(j): k for k, j in enumerate(cols)}
     prob = pulp.LpProblem("mclp", pulp.LpMaximize)
-    x = [pulp.LpVariable(f"x{k}", cat="Binary") for k in range(len(cols))]
-    y = [pulp.LpVariable(f"y{i}", lowBound=0, upBound=1) for i in range(red.shape[0])]
+    x = [prob.add_variable(f"x{k}", cat="Binary") for k in range(len(cols))]
+    y = [prob.add_variable(f"y{i}", lowBound=0, upBound=1) for i in range(red.shape[0])]
     prob += pulp.LpAffineExpression([(y[i], float(rw[i])) for i in range(len(y))])
     for i in range(red.shape[0]):
         row = red.indices[red.indptr[i]:red.indptr[i + 1]]
@@ -511,14 +512,17 @@ def solve_mclp(
         y[i].setInitialValue(1 if hit[i] else 0)
     with tempfile.TemporaryDirectory() as tmp:
         log_path = Path(tmp) / "cbc.log"
-        cmd = pulp.PULP_CBC_CMD(
-            msg=False, timeLimit=time_limit_s, threads=threads, gapRel=gap_rel,
-            warmStart=warm_start,
-            logPath=str(log_path), keepFiles=False,
-            options=[f"randomSeed {int(seed)}", f"randomCbcSeed {int(seed)}"],
-        )
+        with warnings.catch_warnings():  # the bundled CBC is deprecated only from PuLP 4
+            warnings.simplefilter("ignore", DeprecationWarning)
+            cmd = pulp.PULP_CBC_CMD(
+                msg=False, timeLimit=time_limit_s, threads=threads, gapRel=gap_rel,
+                warmStart=warm_start, logPath=str(log_path), keepFiles=False,
+                options=[f"randomSeed {int(seed)}", f"randomCbcSeed {int(seed)}"],
+            )
         try:
-            prob.solve(cmd)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", DeprecationWarning)
+                prob.solve(cmd)
             log_text = log_path.read_text(encoding="utf-8", errors="replace") \
                 if log_path.exists() else ""
             ok = prob.sol_status in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
