@@ -29,6 +29,7 @@ class RawTable:
     rows: list[int]
     n_cells: list[int]
     n_header: int
+    n_raw: list[int] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -101,7 +102,7 @@ def records_to_raw(records: list[tuple[int, list[str]]], file: str) -> RawTable:
     if blank:
         warnings.append(Problem.make("blank_rows", file, n=len(blank), rows=_rows_text(blank)))
     return RawTable(file=file, cells=frame.reset_index(drop=True), rows=rows, n_cells=n_cells,
-                    n_header=width, warnings=warnings)
+                    n_header=width, n_raw=[len(c) for c in data], warnings=warnings)
 
 
 def _strip_trailing(cells: list[str], width: int) -> list[str]:

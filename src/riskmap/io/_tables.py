@@ -75,11 +75,15 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "areas": {
         "village_code": ("kode_desa", "kode_kelurahan", "kode_desa_kelurahan", "kode_desa_kel",
                          "kode_kel", "kd_desa", "kode_wilayah", "kode", "kode_kemendagri",
-                         "kdepum", "desa_code", "code"),
+                         "kdepum", "desa_code", "code", "village_co", "villagecod"),
         "village_name": ("nama_desa", "desa", "nama_kelurahan", "desa_kelurahan", "nama",
-                         "namobj", "name", "village"),
-        "subdistrict_code": ("kode_kecamatan", "kode_kec", "kd_kec", "kdcpum"),
-        "subdistrict_name": ("kecamatan", "nama_kecamatan", "nama_kec", "wadmkc", "district"),
+                         "namobj", "name", "village", "village_na", "villagenam"),
+        # Shapefiles cut field names to 10 characters: subdistrict_code -> subdistric,
+        # subdistrict_name -> subdistr_1 (GDAL's laundering), village_code -> village_co.
+        "subdistrict_code": ("kode_kecamatan", "kode_kec", "kd_kec", "kdcpum", "subdistric",
+                             "subdist_co", "subdistr_c"),
+        "subdistrict_name": ("kecamatan", "nama_kecamatan", "nama_kec", "wadmkc", "district",
+                             "subdistr_1", "subdist_na", "subdistr_n"),
     },
     "tps": {
         "tps_id": ("kode_tps", "id_tps", "kode_tps_kpu", "tps_code"),
@@ -105,7 +109,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "lon": _COMMON["lon"],
     },
     "incidents": {
-        "incident_id": ("id_kejadian", "kode_kejadian", "no_kejadian", "nomor", "kode", "id"),
+        "incident_id": ("id_kejadian", "kode_kejadian", "no_kejadian", "nomor", "kode", "id",
+                        "no"),
         "date": ("tanggal", "tgl", "tanggal_kejadian", "waktu", "tgl_kejadian"),
         "kind": _COMMON["kind"],
         "severity": ("tingkat", "tingkat_keparahan", "keparahan", "bobot"),
@@ -425,7 +430,7 @@ def _parse_row(table: str, ctx: _Ctx, i: int, cells: dict[str, str], order: str,
             try:
                 code, changed = normalise_village_code(text)
                 rec["village_code"] = code
-                ctx.counters["village_code_normalised"] += changed
+                rec["_normalised"] = changed
             except ValueError:
                 if looks_like_bps(text, region_code=options.get("region_code")):
                     ctx.add(i, "bps_village_code", column="village_code", value=text,
@@ -572,9 +577,13 @@ def validate_table(
     cells_frame = cells_frame[[c for c in cells_frame.columns if c in set(rename.values())]]
     records_in = cells_frame.to_dict("records")
     ctx = _Ctx(file=file, rows=list(raw.rows), problems={}, counters=Counter(), lang=lang)
-    for i, k in enumerate(raw.n_cells):
-        if k > raw.n_header:
-            ctx.add(i, "extra_fields", n=k, n_header=raw.n_header)
+    # A row is longer than the header when it has non-empty cells beyond it, or more cells
+    # (even empty) than the file's usual row (trailing separators on every row are harmless).
+    n_raw = raw.n_raw or raw.n_cells
+    usual = max(raw.n_header, Counter(n_raw).most_common(1)[0][0] if n_raw else 0)
+    for i, (k, k_raw) in enumerate(zip(raw.n_cells, n_raw, strict=True)):
+        if k > raw.n_header or k_raw > usual:
+            ctx.add(i, "extra_fields", n=max(k, k_raw), n_header=raw.n_header)
 
     if derived_ids:
         for cells in records_in:
@@ -688,6 +697,7 @@ def validate_table(
             row_problems.extend(probs)
         else:
             accepted.append({c: r.get(c) for c in COLUMNS[table]})
+            ctx.counters["village_code_normalised"] += bool(r.get("_normalised"))
     frame = typed_table(table, accepted)
 
     c = ctx.counters
