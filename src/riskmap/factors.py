@@ -59,6 +59,9 @@ def factor_phrase(name: str, row: Mapping, *, stage: str, recent_days: int,
     if name == "same_stage":
         return (f"rata-rata {_fmt_num(float(row['same_stage']))} insiden pada tahap "
                 f"{STAGE_TEXT.get(stage, stage)} pemilu sebelumnya")
+    if name == "past_elections":
+        return (f"rata-rata {_fmt_num(float(row['past_elections']))} insiden per pemilu "
+                "sebelumnya")
     if name == "near_repeat":
         return "dekat insiden baru-baru ini (pola insiden berulang)"
     if name == "venue":

@@ -16,6 +16,9 @@ Village features (columns of :attr:`WindowFeatures.village`)
     Plain count of incidents in the village in the last ``recent_days`` (used in the text).
 ``same_stage``
     Mean number of incidents in the village per earlier window of the same stage.
+``past_elections``
+    Mean number of incidents in the village per earlier election (all its stage windows that
+    ended before ``start``): the long memory of hot communities.
 ``near_repeat``
     Prospective-hotspot intensity (Bowers, Johnson and Pease 2004), averaged over the
     village's TPS points (its representative point when it has none):
@@ -49,7 +52,7 @@ FEATURE_DEFAULTS: dict = {
     "half_life_days": 365.0,
     "recent_days": 90,
     "history_days": 1825,
-    "severity_weights": {"1": 1.0, "2": 1.5, "3": 2.0},
+    "severity_weights": [1.0, 1.5, 2.0],
     "kind_groups": {
         "unrest": ["demonstration", "riot", "clash", "vandalism"],
         "pressure": ["intimidation", "vote_buying", "hate_speech", "logistics_disruption",
@@ -334,8 +337,8 @@ def features_as_of(
     n_v = len(region.village_code)
     age = (as_of - region.inc_date) / DAY
     before = age > 0
-    sev_w = settings["severity_weights"]
-    w_sev = np.array([float(sev_w.get(str(s), sev_w.get(s, 1.0))) for s in region.inc_severity])
+    sev_w = np.asarray(settings["severity_weights"], float)
+    w_sev = sev_w[np.clip(region.inc_severity, 1, len(sev_w)) - 1]
     decay = np.where(before, 0.5 ** (np.clip(age, 0, None) / float(settings["half_life_days"])),
                      0.0) * w_sev
     vil: dict[str, np.ndarray] = {}
@@ -354,6 +357,14 @@ def features_as_of(
         vil["same_stage"] = np.mean(counts, axis=0)
     else:
         vil["same_stage"] = np.zeros(n_v)
+
+    elections: dict[str, list[np.ndarray]] = {}
+    for name, _, s0, s1 in past_windows:
+        if pd.Timestamp(s1) < pd.Timestamp(start):
+            elections.setdefault(str(name), []).append(
+                incident_counts(region, s0, s1, before=start))
+    vil["past_elections"] = (np.mean([np.sum(c, axis=0) for c in elections.values()], axis=0)
+                             if elections else np.zeros(n_v))
 
     nr = settings["near_repeat"]
     nr_tps = _near_repeat(region.tps_xy, region, as_of, nr)

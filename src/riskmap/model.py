@@ -64,14 +64,14 @@ MODEL_DEFAULTS: dict = {
     "min_training_windows": 3,
     "min_training_incidents": 20,
     "max_iter": 50,
-    "calibrate": True,
+    "calibrate": False,
     "tps_local_weight": 0.5,
     "top_factors": 3,
     "min_factor_share": 0.05,
     "area_shares": [0.05, 0.10, 0.20],
     "index_weights": {
-        "inc_unrest": 1.5, "inc_pressure": 1.5, "same_stage": 3.0, "near_repeat": 2.0,
-        "venue": 2.0, "voters": 1.0, "tps_per_km2": 0.5, "hard_to_reach": 1.0,
+        "inc_unrest": 1.5, "inc_pressure": 1.5, "past_elections": 2.0, "same_stage": 2.0,
+        "near_repeat": 2.0, "venue": 2.0, "voters": 1.0, "tps_per_km2": 0.5, "hard_to_reach": 1.0,
         "police_km": 0.5, "close_contest": 1.0, "area_km2": 0.0,
     },
     "index_inc_weight": 1.5,
@@ -81,14 +81,14 @@ CLASS_DEFAULTS: dict = {
     "method": "shares",
     "sangat_rawan_share": 0.10,
     "rawan_share": 0.25,
-    "on": "expected_incidents",
+    "threshold_on": "expected_incidents",
     "rawan_threshold": 0.5,
     "sangat_rawan_threshold": 1.0,
     "tps_hard_to_reach_min_class": "rawan",
 }
 
-BASE_TERMS = ("same_stage", "near_repeat", "venue", "voters", "tps_per_km2", "hard_to_reach",
-              "police_km", "close_contest", "area_km2")
+BASE_TERMS = ("past_elections", "same_stage", "near_repeat", "venue", "voters", "tps_per_km2",
+              "hard_to_reach", "police_km", "close_contest", "area_km2")
 LINEAR_TERMS = ("hard_to_reach", "close_contest")
 LOG_TERMS = ("area_km2",)
 
@@ -359,7 +359,7 @@ def assign_classes(expected: np.ndarray, *, classes: Mapping,
 
     ``method: shares``: the top ``sangat_rawan_share`` of rows by expected incidents are sangat
     rawan, the next ``rawan_share`` rawan (a row's rank counts every row at least as high, so
-    tied rows share a class). ``method: thresholds``: ``on`` (``expected_incidents`` or
+    tied rows share a class). ``method: thresholds``: ``threshold_on`` (``expected_incidents`` or
     ``risk_score``) at least ``sangat_rawan_threshold`` / ``rawan_threshold``. ``method: sd``
     (IKP style): risk score at least mean + 1 sd sangat rawan, at least the mean rawan.
     """
@@ -377,7 +377,7 @@ def assign_classes(expected: np.ndarray, *, classes: Mapping,
         out[(share <= cfg["sangat_rawan_share"] + cfg["rawan_share"] + 1e-12) & positive] = "rawan"
         out[(share <= cfg["sangat_rawan_share"] + 1e-12) & positive] = "sangat_rawan"
         return out
-    value = mu if cfg["on"] == "expected_incidents" else (
+    value = mu if cfg["threshold_on"] == "expected_incidents" else (
         risk_score_from_expected(mu) if score is None else np.asarray(score, float))
     if method == "thresholds":
         out[value >= float(cfg["rawan_threshold"])] = "rawan"
@@ -586,6 +586,8 @@ def score_stage(
         The merged config sections (see their schemas).
     """
     start, end = pd.Timestamp(start), pd.Timestamp(end)
+    # no look-ahead: nothing dated on or after the stage's start reaches the model
+    incidents = incidents[pd.to_datetime(incidents["date"]) < start]
     fset = feature_settings(features)
     mset = model_settings(model)
     cset = class_settings(classes)
