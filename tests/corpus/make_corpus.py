@@ -207,7 +207,8 @@ CASES_TEXT: dict[str, dict] = {
     # ------------------------------------------------------------------- fatal: tps.csv
     "tps_missing_required_column": {
         "tps.csv": "tps_id,village_code,lat,lon\n6210021012001,62.10.02.1012,-1.1005,113.8605\n",
-        "expect": {"fatal": [{"code": "missing_column", "file": "tps.csv", "column": "voters"}]},
+        "expect": {"fatal": [{"code": "missing_column", "file": "tps.csv", "column": "voters"}],
+                   "quarantined": {"tps.csv": {2: "missing_column"}}},
     },
     "tps_no_usable_rows": {
         "tps.csv": TPS_HEADER + "6210021012001,62.10.02.1012,,,250,,,\n",
@@ -344,12 +345,14 @@ CASES_TEXT: dict[str, dict] = {
             ("62.10.02.1012", "Kelurahan Contoh", poly(SQUARE_A)),
         ]).replace('"village_name"', '"label"'),
         "expect": {"fatal": [{"code": "missing_column", "file": "areas.geojson",
-                              "column": "village_name"}]},
+                              "column": "village_name"}],
+                   "quarantined": {"areas.geojson": {1: "missing_column"}}},
     },
     "areas_shapefile_without_prj": {
         "delete": ["areas.geojson"],
         "areas.shp@noprj": True,
-        "expect": {"fatal": [{"code": "no_crs", "file": "areas.shp"}]},
+        "expect": {"fatal": [{"code": "no_crs", "file": "areas.shp"}],
+                   "quarantined": {"areas.shp": {1: "no_crs"}}},
     },
     # ------------------------------------------------------------------------ region.yaml
     "region_yaml_unknown_stage": {

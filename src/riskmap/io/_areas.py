@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 import geopandas as gpd
@@ -86,8 +87,11 @@ def validate_areas(
     empty = gpd.GeoDataFrame({c: pd.Series([], dtype=object) for c in AREA_COLUMNS},
                              geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
     if fatal:
-        return TableResult(empty, quarantine_frame(raw, {}, lang), _quality(n, 0, n, Counter(),
-                           warnings, lang), fatal, [], warnings)
+        located = [replace(p, row=r) for r in raw.rows for p in fatal[:1]]
+        return TableResult(empty, quarantine_frame(raw, dict(enumerate([[p] for p in located])),
+                                                   lang),
+                           _quality(n, 0, n, Counter(p.code for p in located), warnings, lang),
+                           fatal, [], warnings)
     if not gdf.crs.equals(WGS84) and gdf.crs.to_epsg() != 4326:
         warnings.append(Problem.make("areas_reprojected", file, crs=gdf.crs.to_string()))
         gdf = gdf.to_crs(WGS84)

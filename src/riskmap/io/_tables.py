@@ -9,7 +9,7 @@ and the quality record. Each row gets every problem found in it; its first probl
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -569,8 +569,11 @@ def validate_table(
             fatal.append(Problem.make("missing_column", file, column=col, found=found))
     n = len(raw.cells)
     if fatal:
-        quality = _quality(n, 0, n, Counter(), warnings, lang)
-        return TableResult(empty_table(table), quarantine_frame(raw, {}, lang),
+        # The file cannot be used at all: every row is quarantined with the file's problem.
+        located = [replace(p, row=r) for r in raw.rows for p in fatal[:1]]
+        quality = _quality(n, 0, n, Counter(p.code for p in located), warnings, lang)
+        return TableResult(empty_table(table),
+                           quarantine_frame(raw, {i: [p] for i, p in enumerate(located)}, lang),
                            quality, fatal, [], warnings)
 
     cells_frame = raw.cells.rename(columns=rename)
