@@ -45,8 +45,12 @@ def _fmt_num(x: float) -> str:
 
 
 def factor_phrase(name: str, row: Mapping, *, stage: str, recent_days: int,
-                  history_days: int) -> str:
-    """Return the phrase for one model term of a village (``row``: its feature values)."""
+                  history_days: int, higher: bool = True) -> str:
+    """Return the phrase for one model term of a village (``row``: its feature values).
+
+    ``higher`` tells whether the village's value is above the regional mean (a term can add
+    risk by being low, for example a short distance to the kecamatan seat).
+    """
     if name.startswith("inc_"):
         group = name[4:]
         n = int(row.get(f"n_{group}", 0))
@@ -56,15 +60,19 @@ def factor_phrase(name: str, row: Mapping, *, stage: str, recent_days: int,
         if recent:
             text += f", {recent} dalam {recent_days} hari terakhir"
         return text
-    if name == "same_stage":
-        return (f"rata-rata {_fmt_num(float(row['same_stage']))} insiden pada tahap "
-                f"{STAGE_TEXT.get(stage, stage)} pemilu sebelumnya")
     if name == "past_elections":
         return (f"rata-rata {_fmt_num(float(row['past_elections']))} insiden per pemilu "
                 "sebelumnya")
+    if name == "same_stage":
+        return (f"rata-rata {_fmt_num(float(row['same_stage']))} insiden pada tahap "
+                f"{STAGE_TEXT.get(stage, stage)} pemilu sebelumnya")
     if name == "near_repeat":
+        if not higher:
+            return "jauh dari insiden baru-baru ini"
         return "dekat insiden baru-baru ini (pola insiden berulang)"
     if name == "venue":
+        if not higher:
+            return "jauh dari lokasi keramaian tahap ini"
         kind = str(row.get("venue_kind", "other") or "other")
         crowd = row.get("venue_crowd")
         text = f"dekat {VENUE_TEXT.get(kind, VENUE_TEXT['other'])} aktif pada tahap ini"
@@ -72,18 +80,30 @@ def factor_phrase(name: str, row: Mapping, *, stage: str, recent_days: int,
             text += f" (kerumunan ±{_fmt_num(float(crowd))} orang)"
         return text
     if name == "voters":
-        return f"{_fmt_num(float(row['voters']))} pemilih terdaftar"
+        n = _fmt_num(float(row["voters"]))
+        return f"banyak pemilih ({n} terdaftar)" if higher else f"{n} pemilih terdaftar"
     if name == "tps_per_km2":
-        return f"kepadatan TPS {_fmt_num(float(row['tps_per_km2']))} per km²"
+        x = _fmt_num(float(row["tps_per_km2"]))
+        if higher:
+            return f"kepadatan TPS di atas rata-rata ({x} per km²)"
+        return f"TPS tersebar ({x} per km²)"
     if name == "hard_to_reach":
+        if not higher:
+            return "TPS mudah dijangkau"
         return f"{round(100 * float(row['hard_to_reach']))}% TPS sulit dijangkau"
     if name == "police_km":
-        return f"{_fmt_num(float(row['police_km']))} km dari kantor polisi terdekat"
+        x = _fmt_num(float(row["police_km"]))
+        if higher:
+            return f"jauh dari kantor polisi ({x} km)"
+        return f"dekat pusat kecamatan/kantor polisi ({x} km)"
     if name == "close_contest":
-        margin = 1.0 - float(row["close_contest"])
-        return f"persaingan ketat pada pemilu lalu (selisih suara {round(100 * margin)}%)"
+        margin = round(100 * (1.0 - float(row["close_contest"])))
+        if higher:
+            return f"persaingan ketat pada pemilu lalu (selisih suara {margin}%)"
+        return f"selisih suara pada pemilu lalu {margin}%"
     if name == "area_km2":
-        return f"wilayah luas ({_fmt_num(float(row['area_km2']))} km²)"
+        x = _fmt_num(float(row["area_km2"]))
+        return f"wilayah luas ({x} km²)" if higher else f"wilayah kecil ({x} km²)"
     return name.replace("_", " ")
 
 
@@ -97,6 +117,7 @@ def top_factors_text(
     min_share: float = 0.05,
     recent_days: int = 90,
     history_days: int = 1095,
+    higher: np.ndarray | None = None,
 ) -> list[str]:
     """Return one ``"; "``-separated text per row from its positive contributions.
 
@@ -109,6 +130,8 @@ def top_factors_text(
         The term names (columns of ``contributions``).
     rows
         Per row, the values the phrases quote (features, ``n_<group>`` counts, venue kind).
+    higher
+        ``(n_rows, n_terms)`` booleans: the row's value is above the mean (default: all).
     """
     out = []
     for i, row in enumerate(rows):
@@ -123,8 +146,9 @@ def top_factors_text(
             share = c[j] / total
             if share < min_share:
                 break
+            up = True if higher is None else bool(higher[i][j])
             phrase = factor_phrase(names[j], row, stage=stage, recent_days=recent_days,
-                                   history_days=history_days)
+                                   history_days=history_days, higher=up)
             parts.append(f"{phrase} ({round(100 * share)}%)")
         out.append("; ".join(parts) if parts else NO_FACTOR)
     return out

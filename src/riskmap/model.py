@@ -415,6 +415,7 @@ class WindowMap:
     expected: np.ndarray            # per village
     contributions: np.ndarray       # (V, K) per term
     venue_part: np.ndarray          # per village: expected count due to the venue term
+    higher: np.ndarray              # (V, K) the village's term value is above the mean
     model: str
     reason: str
     n_training_windows: int
@@ -465,6 +466,7 @@ def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping,
         mu = fit.predict(raw, stage=stage, days=days)
         z = fit.z(raw)
         contributions = (z - z.mean(axis=0)) * fit.coef
+        higher = z > z.mean(axis=0)
         venue_part = np.zeros(len(mu))
         if venue_j is not None and fit.coef[venue_j] > 0:
             z0 = (0.0 - fit.mean[venue_j]) / fit.scale[venue_j]
@@ -489,13 +491,15 @@ def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping,
         share = (index + 1.0) / np.sum(index + 1.0)
         mu = total * share
         contributions = parts
+        higher = raw > raw.mean(axis=0)
         venue_part = (mu * parts[:, venue_j] / (index + 1.0) if venue_j is not None
                       else np.zeros(len(mu)))
         info = {"terms": list(terms), "index_weights": dict(zip(terms, map(float, weights),
                                                                 strict=True)),
                 "expected_total": float(total), "n_training_incidents": int(n_inc)}
     return WindowMap(expected=mu, contributions=contributions, venue_part=venue_part,
-                     model=kind, reason=reason, n_training_windows=len(windows), info=info)
+                     higher=higher, model=kind, reason=reason,
+                     n_training_windows=len(windows), info=info)
 
 
 def _oos_pairs(store: WindowStore, windows: Sequence[tuple], *,
@@ -608,7 +612,7 @@ def score_stage(
                              n_factors=int(mset["top_factors"]),
                              min_share=float(mset["min_factor_share"]),
                              recent_days=int(fset["recent_days"]),
-                             history_days=int(fset["history_days"]))
+                             history_days=int(fset["history_days"]), higher=wmap.higher)
     area_risk = pd.DataFrame({
         "village_code": region.village_code,
         "risk_score": score,
