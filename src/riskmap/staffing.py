@@ -100,7 +100,7 @@ def largest_remainder(quotas: Sequence[float], total: int) -> np.ndarray:
     if len(q) == 0:
         return np.zeros(0, dtype=int)
     s = q.sum()
-    scaled = np.full(len(q), total / len(q)) if s <= 0 else q * (total / s)
+    scaled = np.full(len(q), total / len(q)) if s <= 0 else q / s * total
     base = np.floor(scaled + 1e-9).astype(int)
     left = total - int(base.sum())
     if left > 0:
