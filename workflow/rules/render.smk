@@ -34,5 +34,5 @@ rule render_map:
         BENCH / "{stage}" / "render_map.tsv"
     shell:
         "python -m riskmap.steps.render_map --stage {wildcards.stage} --work {WORK:q}"
-        " --out {OUT:q}/{wildcards.stage} --previous {params.previous:q}"
+        " --out {OUT:q}/{wildcards.stage} --previous={params.previous:q}"
         " --params {params.cfg:q} --log {log:q}"
