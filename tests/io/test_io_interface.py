@@ -91,3 +91,49 @@ def test_atomic_helpers_replace_whole_files(tmp_path):
         raise RuntimeError("killed")
     assert target.read_text() == "two\n"
     assert sorted(p.name for p in target.parent.iterdir()) == ["x.txt"]
+
+
+def test_a_write_killed_part_way_then_rerun_gives_the_same_files(tiny, tmp_path, monkeypatch):
+    import os
+
+    region = load_region(tiny)
+    write_quarantine(region, tmp_path / "clean")
+    calls = {"n": 0}
+    real_replace = os.replace
+
+    def dying_replace(src, dst):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt("killed")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", dying_replace)
+    with pytest.raises(KeyboardInterrupt):
+        write_quarantine(region, tmp_path / "run")
+    monkeypatch.setattr(os, "replace", real_replace)
+    leftovers = [p.name for p in (tmp_path / "run").rglob("*") if p.name.startswith(".")]
+    assert leftovers == []
+    write_quarantine(region, tmp_path / "run")
+    clean = sorted(p.relative_to(tmp_path / "clean") for p in (tmp_path / "clean").rglob("*"))
+    run = sorted(p.relative_to(tmp_path / "run") for p in (tmp_path / "run").rglob("*"))
+    assert clean == run
+    for rel in clean:
+        if (tmp_path / "clean" / rel).is_file():
+            assert (tmp_path / "clean" / rel).read_bytes() == (tmp_path / "run" / rel).read_bytes()
+
+
+def test_messages_follow_the_configured_language(tiny):
+    tps = pd.read_csv(tiny / "tps.csv")
+    tps.loc[0, "lat"] = None
+    tps.to_csv(tiny / "tps.csv", index=False)
+    en = load_region(tiny, ingest={"language": "en"}).quarantine["tps.csv"]["reason_text"][0]
+    id_ = load_region(tiny).quarantine["tps.csv"]["reason_text"][0]
+    assert en.startswith("tps.csv, row 2, column 'lat'") and "coordinates are empty" in en
+    assert id_.startswith("tps.csv, baris 2, kolom 'lat'") and "koordinat kosong" in id_
+
+
+def test_region_across_the_equator_keeps_both_hemispheres(tmp_path):
+    folder = write_tiny_region(tmp_path / "eq", lon0=109.30, lat0=-0.027)
+    region = load_region(folder)
+    assert len(region.tps) == 18
+    assert (region.tps["lat"] > 0).any() and (region.tps["lat"] < 0).any()
