@@ -142,8 +142,9 @@ def demand_from_stage(
 ) -> pd.DataFrame:
     """The demand points of a stage with their weight and officer requirement.
 
-    A TPS weighs ``max(expected_incidents, min_weight) * (1 + voters / tps_voters_scale)``
-    and is demand only in the stages listed in ``demand["tps_stages"]`` (voting day); an
+    A TPS weighs ``max(expected_incidents, min_weight) * (1 + voters / tps_voters_scale)``,
+    times ``hard_to_reach_factor`` when it is hard to reach (help is far), and is demand only
+    in the stages listed in ``demand["tps_stages"]`` (voting day); an
     active venue weighs ``max(expected_incidents, min_weight) * (1 + expected_crowd /
     venue_crowd_scale)`` (a scale of 0 switches the factor off).
 
@@ -163,11 +164,13 @@ def demand_from_stage(
         xy = xy_of(tps)
         risk_class = (tps["risk_class"].astype(str).to_numpy() if "risk_class" in tps
                       else np.full(len(tps), "kurang_rawan"))
+        htr = _bool_col(tps, "hard_to_reach")
+        htr_factor = np.where(htr, float(demand["hard_to_reach_factor"]), 1.0)
         parts.append(pd.DataFrame({
             "kind": "tps", "id": tps["tps_id"].astype(str).to_numpy(), "x": xy[:, 0],
-            "y": xy[:, 1], "weight": inc * factor,
+            "y": xy[:, 1], "weight": inc * factor * htr_factor,
             "requirement": tps_requirements(risk_class, ratios=ratios),
-            "hard_to_reach": _bool_col(tps, "hard_to_reach"), "risk_class": risk_class,
+            "hard_to_reach": htr, "risk_class": risk_class,
         }))
     if demand["venues"] and len(venues):
         inc = np.maximum(_num_col(venues, "expected_incidents"), min_w)
@@ -894,6 +897,7 @@ def plan_stage(
         raise AssertionError(msg)
     scale_t = float(alloc["demand"]["tps_voters_scale"])
     scale_v = float(alloc["demand"]["venue_crowd_scale"])
+    htr_f = float(alloc["demand"]["hard_to_reach_factor"])
     plan_info = {
         "personnel_budget": budget,
         "personnel_assigned": personnel_assigned,
@@ -902,6 +906,7 @@ def plan_stage(
         "demand_weight": {
             "tps": (f"max(expected_incidents, {alloc['demand']['min_weight']})"
                     + (f" x (1 + voters/{scale_t:g})" if scale_t > 0 else "")
+                    + (f" x {htr_f:g} if hard to reach" if htr_f != 1.0 else "")
                     + f" (TPS are demand in stages: {', '.join(alloc['demand']['tps_stages'])})"),
             "venue": (f"max(expected_incidents, {alloc['demand']['min_weight']})"
                       + (f" x (1 + expected_crowd/{scale_v:g})" if scale_v > 0 else "")

@@ -363,3 +363,18 @@ def test_no_units_puts_the_reserve_at_the_centre():
     assert reserve["site_kind"].tolist() == ["other"]
     assert res.reach["nearest_polsek_id"].eq("").all()
     assert res.reach["beyond_limit"].all()
+
+
+def test_hard_to_reach_factor_weighs_isolated_tps_up():
+    # one post: a cluster of two TPS (weight 2) or a lone hard-to-reach TPS (weight 1.5)
+    rows = [{"id": "C0", "dx": 0.0}, {"id": "C1", "dx": 0.2},
+            {"id": "H", "dx": 10.0, "htr": True, "inc": 1.5}]
+    plain = plan_stage(tps_frame(rows), NO_VENUES, unit_frame(), stage="voting", budget=2,
+                       allocation=alloc())
+    assert plain.tps_post["H"] == "" and plain.tps_post["C0"] == "P001"
+    weighted = plan_stage(tps_frame(rows), NO_VENUES, unit_frame(), stage="voting", budget=2,
+                          allocation=alloc(demand={"hard_to_reach_factor": 2.0,
+                                                   "tps_voters_scale": 0, "min_weight": 0}))
+    assert weighted.tps_post["H"] == "P001" and weighted.tps_post["C0"] == ""
+    assert "x 2 if hard to reach" in weighted.plan_info["demand_weight"]["tps"]
+    assert weighted.plan_info["demand_weight"]["total_weight"] == pytest.approx(5.0)
