@@ -249,7 +249,7 @@ def render_stage_map(
             item["name"] = f"TPS {item['id']}"
 
     data = {
-        "ui": UI,
+        "ui": {k: v for k, v in UI.items() if not k.startswith("synthetic")},
         "labels": {
             "classes": CLASS_LABELS,
             "venue_kinds": VENUE_KIND_LABELS,
@@ -289,7 +289,6 @@ def render_stage_map(
         region_name=region_name,
         stage_label=stage_label,
         synthetic=bool(synthetic),
-        synthetic_banner=UI["synthetic_banner"],
         ui=UI,
         as_of_text=format_date_id(as_of),
         window_end_text=format_date_id(window_end),

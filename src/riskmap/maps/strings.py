@@ -80,8 +80,8 @@ MONTHS: tuple[str, ...] = (
 UI: dict[str, str] = {
     "title": "Peta Kerawanan Pemilu",
     "marking": "TERBATAS",
-    "synthetic_banner": "DATA SINTETIS \u2014 bukan data sebenarnya; hanya untuk latihan dan uji, "
-    "jangan dipakai untuk keputusan operasi",
+    "synthetic_banner": "DATA SINTETIS \u2014 bukan data sebenarnya",
+    "synthetic_detail": "hanya untuk latihan dan uji; jangan dipakai untuk keputusan operasi",
     "stage": "Tahap",
     "as_of": "Keadaan per",
     "window": "Periode tahap",

@@ -25,6 +25,7 @@
     }
     return parent;
   }
+  function later(fn, arg) { window.setTimeout(function () { fn(arg); }, 0); }
   function num(v, decimals) {
     if (v === null || v === undefined || v === "") return UI.no_data;
     return Number(v).toLocaleString("id-ID", {
@@ -116,8 +117,11 @@
   /* village outlines (drawn even when the choropleth is off) */
   L.geoJSON(D.villages, { pane: "rm-lines", interactive: false,
     style: { color: "#666", weight: 0.6, opacity: 0.8, fill: false } }).addTo(boundaries);
+  var overviewBelow = 12;  /* set from the fitted zoom in fitRegion() */
   function updateLabels() {
-    var show = map.hasLayer(boundaries) && map.getZoom() >= S.village_labels_from_zoom;
+    var z = map.getZoom();
+    map.getContainer().classList.toggle("rm-overview", z < overviewBelow);
+    var show = map.hasLayer(boundaries) && z >= Math.max(S.village_labels_from_zoom, overviewBelow);
     if (show && !map.hasLayer(villageLabels)) villageLabels.addTo(map);
     if (!show && map.hasLayer(villageLabels)) map.removeLayer(villageLabels);
   }
@@ -158,7 +162,7 @@
       var li = el("li");
       var a = el("a", "rm-link", t.id);
       a.href = "#";
-      a.addEventListener("click", function (ev) { ev.preventDefault(); goToTps(t.id); });
+      a.addEventListener("click", function (ev) { ev.preventDefault(); later(goToTps, t.id); });
       var dot = el("span", "rm-dot");
       dot.style.background = classColor(t.cls);
       add(li, dot, a, " \u00b7 " + classLabel(t.cls) + " \u00b7 " + num(t.voters) + " " +
@@ -210,7 +214,7 @@
   }
   var tpsLayer = L.markerClusterGroup({
     disableClusteringAtZoom: S.cluster_until_zoom, showCoverageOnHover: false,
-    spiderfyOnMaxZoom: false, maxClusterRadius: 45, chunkedLoading: true,
+    spiderfyOnMaxZoom: false, maxClusterRadius: narrow ? 60 : 45, chunkedLoading: true,
     iconCreateFunction: function (cluster) {
       var worst = 0, kids = cluster.getAllChildMarkers();
       for (var i = 0; i < kids.length; i++) {
@@ -260,7 +264,7 @@
       p.tps_ids.slice(0, S.max_list_items).forEach(function (id) {
         var li = el("li"), a = el("a", "rm-link", id);
         a.href = "#";
-        a.addEventListener("click", function (ev) { ev.preventDefault(); goToTps(id); });
+        a.addEventListener("click", function (ev) { ev.preventDefault(); later(goToTps, id); });
         li.appendChild(a);
         ul.appendChild(li);
       });
@@ -280,8 +284,9 @@
         .addTo(postsLayer);
     }
     var d = Math.round(18 + 4 * Math.sqrt(Math.max(p.personnel || 0, 0)));
-    var icon = L.divIcon({ className: "rm-post", html: el("span", null, String(p.personnel || 0)),
-      iconSize: [d, d] });
+    var dot = el("span", "rm-post", String(p.personnel || 0));
+    dot.style.width = dot.style.height = d + "px";
+    var icon = L.divIcon({ className: "rm-post-wrap", html: dot, iconSize: null });
     var m = L.marker([p.lat, p.lon], { icon: icon, zIndexOffset: 500, title: UI.post + " " + p.id,
       alt: UI.post + " " + p.id });
     m.bindPopup(function () { return postPopup(p); }, { maxWidth: 300 });
@@ -291,7 +296,7 @@
   layers.posts = postsLayer;
   meta.posts = { label: UI.layer_posts, count: D.posts.length, legend: function (n) {
     var row = el("div", "rm-leg-row");
-    add(row, add(el("span", "rm-post rm-leg-post"), el("span", null, "4")),
+    add(row, el("span", "rm-post rm-leg-post", "4"),
       el("span", "rm-leg-text", UI.officers + ": " + num(totalPersonnel) + " \u00b7 " + UI.legend_post_size));
     n.appendChild(row);
   } };
@@ -423,7 +428,8 @@
   rose.forEach(function (f) {
     var at = labelAt[f.properties.code];
     if (!at) return;
-    var span = el("span", null, "\u25b2 " + f.properties.name);
+    var span = add(el("span"), el("b", "rm-lbl-mark", "\u25b2"),
+      el("span", "rm-lbl-name", " " + f.properties.name));
     L.marker(at, { pane: "rm-labels", interactive: false, keyboard: false,
       icon: L.divIcon({ className: "rm-lbl rm-lbl-rose", html: span, iconSize: null }) })
       .addTo(changesLayer);
@@ -594,10 +600,14 @@
       var list = el("ul", "rm-results");
       list.id = "rm-results";
       function choose(item) {
-        list.textContent = "";
-        input.value = item.text;
-        input.blur();
-        if (item.kind === "village") goToVillage(item.key); else goToTps(item.key);
+        /* after the click has finished: Leaflet ignores clicks on controls by walking up from
+           the clicked element, which must still be in the page then */
+        later(function () {
+          list.textContent = "";
+          input.value = item.text;
+          input.blur();
+          if (item.kind === "village") goToVillage(item.key); else goToTps(item.key);
+        });
       }
       function update() {
         var q = input.value.trim().toLowerCase();
@@ -659,8 +669,13 @@
   var regionBounds = L.geoJSON({ type: "FeatureCollection", features: D.villages.features })
     .getBounds();
   function fitRegion() {
-    if (regionBounds.isValid()) map.fitBounds(regionBounds, { padding: [8, 8] });
-    else map.setView([-2, 118], 5);
+    if (!regionBounds.isValid()) { map.setView([-2, 118], 5); return; }
+    /* keep the region clear of the open legend (right) and the tool column (left) */
+    var panel = document.getElementById("rm-panel");
+    var right = panel && !panel.classList.contains("rm-collapsed") ? panel.offsetWidth + 14 : 8;
+    var left = narrow ? 8 : 56;
+    if (map.getSize().x - right - left < 200) { right = 8; left = 8; }
+    map.fitBounds(regionBounds, { paddingTopLeft: [left, 8], paddingBottomRight: [right, 8] });
   }
   function toggleFullscreen() {
     var root = document.documentElement;
@@ -699,11 +714,14 @@
   });
 
   /* ------------------------------------------------------------------ assemble */
-  fitRegion();
-  if (regionBounds.isValid()) map.setMaxBounds(regionBounds.pad(0.6));
+  map.setView([0, 0], 5);  /* a provisional view so that controls can be measured */
   new Search().addTo(map);
   new Tools().addTo(map);
   new Panel().addTo(map);
+  fitRegion();
+  /* overview (the whole region): small markers without text, no coverage circles */
+  overviewBelow = Math.min(map.getZoom() + 1.5, 12);
+  if (regionBounds.isValid()) map.setMaxBounds(regionBounds.pad(0.6));
   ORDER.slice().reverse().forEach(function (key) { if (initiallyOn[key]) setLayer(key, true); });
   updateLabels();
   document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
