@@ -116,7 +116,7 @@ def top_factors_text(
     n_factors: int = 3,
     min_share: float = 0.05,
     recent_days: int = 90,
-    history_days: int = 1095,
+    history_days: int = 1825,
     higher: np.ndarray | None = None,
 ) -> list[str]:
     """Return one ``"; "``-separated text per row from its positive contributions.

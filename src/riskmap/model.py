@@ -357,11 +357,12 @@ def assign_classes(expected: np.ndarray, *, classes: Mapping,
                    score: np.ndarray | None = None) -> np.ndarray:
     """Return ``kurang_rawan`` / ``rawan`` / ``sangat_rawan`` per row by the configured rule.
 
-    ``method: shares``: the top ``sangat_rawan_share`` of rows by expected incidents are sangat
-    rawan, the next ``rawan_share`` rawan (a row's rank counts every row at least as high, so
-    tied rows share a class). ``method: thresholds``: ``threshold_on`` (``expected_incidents`` or
-    ``risk_score``) at least ``sangat_rawan_threshold`` / ``rawan_threshold``. ``method: sd``
-    (IKP style): risk score at least mean + 1 sd sangat rawan, at least the mean rawan.
+    ``method: shares``: the top ``round(sangat_rawan_share x n)`` rows by expected incidents
+    are sangat rawan, the next ``round(rawan_share x n)`` rawan (a row's rank counts every row
+    at least as high, so tied rows share a class; rows expecting nothing stay kurang rawan).
+    ``method: thresholds``: ``threshold_on`` (``expected_incidents`` or ``risk_score``) at
+    least ``sangat_rawan_threshold`` / ``rawan_threshold``. ``method: sd`` (IKP style): risk
+    score at least mean + 1 sd sangat rawan, at least the mean rawan.
     """
     cfg = class_settings(classes)
     mu = np.asarray(expected, float)
@@ -372,10 +373,12 @@ def assign_classes(expected: np.ndarray, *, classes: Mapping,
     method = cfg["method"]
     if method == "shares":
         higher_or_equal = np.searchsorted(np.sort(-mu), -mu, side="right")
-        share = higher_or_equal / n
+        k_sangat = int(np.floor(float(cfg["sangat_rawan_share"]) * n + 0.5))
+        k_rawan = int(np.floor((float(cfg["sangat_rawan_share"]) + float(cfg["rawan_share"]))
+                               * n + 0.5))
         positive = mu > 0
-        out[(share <= cfg["sangat_rawan_share"] + cfg["rawan_share"] + 1e-12) & positive] = "rawan"
-        out[(share <= cfg["sangat_rawan_share"] + 1e-12) & positive] = "sangat_rawan"
+        out[(higher_or_equal <= k_rawan) & positive] = "rawan"
+        out[(higher_or_equal <= k_sangat) & positive] = "sangat_rawan"
         return out
     value = mu if cfg["threshold_on"] == "expected_incidents" else (
         risk_score_from_expected(mu) if score is None else np.asarray(score, float))

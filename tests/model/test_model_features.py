@@ -1,0 +1,115 @@
+"""Features as of a window's start, on the tiny 3 x 3 region with known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import PAST, centre, make_areas, make_incidents, make_tps, make_units, make_venues
+from shapely.geometry import Point
+
+from riskmap.features import (
+    feature_settings,
+    features_as_of,
+    incident_counts,
+    prepare_region,
+    villages_of_points,
+    window_days,
+)
+
+START, END = pd.Timestamp("2024-01-01"), pd.Timestamp("2024-01-31")
+
+
+def region_with(items):
+    return prepare_region(make_areas(), make_tps(), make_venues(), make_incidents(items),
+                          make_units())
+
+
+def feats(region, *, stage="campaign", start=START, end=END, past=(), **cfg):
+    return features_as_of(region, stage=stage, start=start, end=end, past_windows=past,
+                          settings=feature_settings(cfg))
+
+
+def test_villages_of_points_inside_and_nearest():
+    import geopandas as gpd
+
+    areas = make_areas()
+    cx, cy = centre(3)
+    pts = gpd.GeoDataFrame(geometry=[Point(*centre(7)), Point(cx + 5000, cy)], crs=areas.crs)
+    assert villages_of_points(areas, pts).tolist() == [6, 2]
+
+
+def test_decay_uses_half_life_and_severity_and_ignores_start_day():
+    r = region_with([(1, "2023-01-01", "clash", 1), (1, "2023-12-31", "riot", 3),
+                     (1, "2024-01-01", "riot", 3), (2, "2023-07-03", "vote_buying", 2)])
+    f = feats(r).village
+    # 365 days old, severity 1 -> 0.5; 1 day old severity 3 -> 2 * 0.5**(1/365); start day ignored
+    assert f.loc[0, "inc_unrest"] == pytest.approx(0.5 + 2.0 * 0.5 ** (1 / 365))
+    assert f.loc[1, "inc_pressure"] == pytest.approx(1.5 * 0.5 ** (182 / 365))
+    assert f.loc[0, "inc_pressure"] == 0.0
+    assert f.loc[0, "inc_recent"] == 1.0
+    assert f.loc[0, "n_unrest"] == 2.0
+
+
+def test_same_stage_and_past_elections_histories():
+    items = [(1, "2014-03-20", "clash", 1), (1, "2014-04-09", "clash", 1),
+             (1, "2018-10-01", "clash", 1), (1, "2018-10-02", "clash", 1),
+             (1, "2018-10-03", "clash", 1), (4, "2016-01-01", "other", 1)]
+    f = feats(region_with(items), past=PAST[:4]).village
+    assert f.loc[0, "same_stage"] == pytest.approx((1 + 3) / 2)   # campaign windows 2014, 2019
+    assert f.loc[0, "past_elections"] == pytest.approx((2 + 3) / 2)
+    assert f.loc[3, "past_elections"] == 0.0                      # outside every window
+
+
+def test_near_repeat_kernel_value():
+    cx, cy = centre(5)
+    r = region_with([])
+    # one incident 300 m east of village 5's first TPS, 28 days before the start
+    inc = make_incidents([(5, "2023-12-04", "clash", 1)])
+    inc["geometry"] = [Point(cx + 300, cy)]
+    r = prepare_region(make_areas(), make_tps(), make_venues(), inc, make_units())
+    f = feats(r)
+    t = f.tps.set_index("tps_id")
+    expected_first = 1 / ((1 + 300 / 400) * (1 + 28 / 56))
+    expected_second = 1 / ((1 + 200 / 400) * (1 + 28 / 56))
+    assert t.loc["T51", "near_repeat"] == pytest.approx(expected_first)
+    assert t.loc["T52", "near_repeat"] == pytest.approx(expected_second)
+    assert f.village.loc[4, "near_repeat"] == pytest.approx((expected_first + expected_second) / 2)
+
+
+def test_venue_exposure_active_kinds_and_overlap():
+    r = region_with([])
+    f = feats(r, stage="campaign")
+    v = f.village
+    # campaign site (crowd 1000, weight 1) active 2 of 31 days, inside village 1
+    assert v.loc[0, "venue"] == pytest.approx(1.0 * 2 / 31 + 0.0, rel=1e-9)
+    # the KPU office does not matter in the campaign: village 5 only sees the site 707 m away
+    assert v.loc[4, "venue"] == pytest.approx(np.exp(-np.hypot(500, 500) / 500) * 2 / 31)
+    rec = feats(r, stage="recapitulation", start=pd.Timestamp("2024-02-15"),
+                end=pd.Timestamp("2024-03-20")).village
+    assert rec.loc[4, "venue"] == pytest.approx(0.3)              # KPU inside village 5
+    assert rec.loc[0, "venue"] < 0.3 * np.exp(-1)                 # 1 km away at least
+    assert f.venue_active.tolist() == [True, True]
+    later = feats(r, start=pd.Timestamp("2024-01-05"), end=pd.Timestamp("2024-01-10"))
+    assert later.venue_active.tolist() == [True, False]
+    assert later.village.loc[0, "venue"] == 0.0
+
+
+def test_static_features():
+    f = feats(region_with([])).village
+    assert f["area_km2"].tolist() == pytest.approx([1.0] * 9)
+    assert f.loc[2, "voters"] == 231 + 232
+    assert f.loc[8, "hard_to_reach"] == 1.0
+    assert f.loc[4, "police_km"] == pytest.approx(0.0)
+    assert f.loc[0, "police_km"] == pytest.approx(np.hypot(1, 1))
+    assert f.loc[2, "close_contest"] == pytest.approx(0.95)
+    assert f.loc[0, "close_contest"] == pytest.approx(0.95)     # regional mean where unknown
+
+
+def test_incident_counts_and_cut():
+    r = region_with([(1, "2024-01-01", "clash", 1), (1, "2024-01-31", "clash", 1),
+                     (2, "2024-02-01", "clash", 1)])
+    assert incident_counts(r, START, END).tolist()[:2] == [2.0, 0.0]
+    assert incident_counts(r, START, END, before="2024-01-31").tolist()[0] == 1.0
+    assert window_days(START, END) == 31
+    assert window_days(START, START) == 1

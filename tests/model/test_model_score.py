@@ -1,0 +1,150 @@
+"""score_stage on the tiny region: the interface, determinism, no look-ahead, the fallback."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import PAST, history_items, make_incidents
+
+from riskmap.model import (
+    assign_classes,
+    fit_poisson_glm,
+    risk_score_from_expected,
+    score_stage,
+)
+
+START, END = pd.Timestamp("2023-11-28"), pd.Timestamp("2024-02-10")
+
+
+def run(t, *, past=PAST, incidents=None, stage="campaign", start=START, end=END, **kw):
+    return score_stage(t["areas"], t["tps"], t["venues"],
+                       t["incidents"] if incidents is None else incidents, t["units"],
+                       stage=stage, start=start, end=end, past_windows=past, **kw)
+
+
+def test_interface_columns_order_and_ranges(tiny):
+    res = run(tiny)
+    ar, tr = res.area_risk, res.tps_risk
+    assert list(ar.columns) == ["village_code", "risk_score", "risk_class", "expected_incidents",
+                                "top_factors"]
+    assert ar["village_code"].tolist() == sorted(tiny["areas"]["village_code"])
+    assert list(tr.columns) == ["tps_id", "risk_score", "risk_class", "expected_incidents",
+                                "top_factors"]
+    assert tr["tps_id"].tolist() == sorted(tiny["tps"]["tps_id"])
+    assert ar["risk_score"].between(0, 100).all() and ar["risk_score"].max() == 100.0
+    assert (ar["expected_incidents"] >= 0).all()
+    assert set(ar["risk_class"]) <= {"kurang_rawan", "rawan", "sangat_rawan"}
+    assert res.model_info["model"] == "poisson_glm"
+    assert res.model_info["n_training_windows"] == 6
+    assert "reason" in res.model_info
+    # village 1, hot in every past window, is on top and sangat rawan
+    top = ar.sort_values("expected_incidents").iloc[-1]
+    assert top["village_code"] == "99.01.01.2001" and top["risk_class"] == "sangat_rawan"
+    assert "insiden" in top["top_factors"] and "%" in top["top_factors"]
+
+
+def test_tps_split_sums_to_village_and_hard_to_reach_is_rawan(tiny):
+    res = run(tiny)
+    ar = res.area_risk.set_index("village_code")
+    tr = res.tps_risk.merge(tiny["tps"][["tps_id", "village_code", "hard_to_reach"]], on="tps_id")
+    sums = tr.groupby("village_code")["expected_incidents"].sum()
+    assert np.allclose(sums, ar.loc[sums.index, "expected_incidents"], atol=2e-4)
+    assert (tr.loc[tr["hard_to_reach"], "risk_class"] != "kurang_rawan").all()
+    assert tr.loc[tr["hard_to_reach"], "top_factors"].str.startswith("TPS sulit dijangkau").all()
+
+
+def test_venue_risk_lists_only_active_venues(tiny):
+    res = run(tiny, start=pd.Timestamp("2024-01-05"), end=pd.Timestamp("2024-01-31"))
+    assert res.venue_risk["venue_id"].tolist() == ["KPU"]
+    res = run(tiny)
+    assert res.venue_risk["venue_id"].tolist() == ["KAMP1", "KPU"]
+    assert (res.venue_risk["expected_incidents"] >= 0).all()
+
+
+def test_deterministic(tiny):
+    a, b = run(tiny), run(tiny)
+    pd.testing.assert_frame_equal(a.area_risk, b.area_risk)
+    pd.testing.assert_frame_equal(a.tps_risk, b.tps_risk)
+    assert a.backtest == b.backtest and a.model_info == b.model_info
+
+
+def test_no_look_ahead_incidents_from_the_start_on_change_nothing(tiny):
+    base = run(tiny)
+    future = history_items() + [(9, "2023-11-28", "riot", 3)] * 5 + \
+        [(8, "2024-01-15", "clash", 3)] * 7 + [(7, "2025-06-01", "clash", 1)]
+    res = run(tiny, incidents=make_incidents(future))
+    pd.testing.assert_frame_equal(base.area_risk, res.area_risk)
+    pd.testing.assert_frame_equal(base.tps_risk, res.tps_risk)
+    pd.testing.assert_frame_equal(base.venue_risk, res.venue_risk)
+    assert base.backtest == res.backtest and base.model_info == res.model_info
+    # ... while an incident the day before the start does change the map
+    before = history_items() + [(9, "2023-11-27", "riot", 3)] * 5
+    changed = run(tiny, incidents=make_incidents(before))
+    assert not changed.area_risk["expected_incidents"].equals(base.area_risk["expected_incidents"])
+
+
+def test_fallback_to_weighted_index_without_history(tiny):
+    res = run(tiny, past=[])
+    assert res.model_info["model"] == "weighted_index"
+    assert "history too thin" in res.model_info["reason"]
+    ar = res.area_risk
+    assert ar["risk_score"].max() == 100.0
+    # the rate of the last 365 days (2 incidents) scaled to the 75-day window
+    assert ar["expected_incidents"].sum() == pytest.approx(2 / 365 * 75, abs=1e-3)
+    assert res.backtest["summary"] == {"evaluated_origins": 0}
+
+
+def test_forced_index_and_backtest_structure(tiny):
+    res = run(tiny, model={"kind": "weighted_index"})
+    assert res.model_info["model"] == "weighted_index"
+    glm = run(tiny)
+    bt = glm.backtest
+    assert [o["election"] for o in bt["origins"]] == ["Pemilu 2014", "Pemilu 2019", "Pilkada 2020"]
+    evaluated = [o for o in bt["origins"] if "model_figures" in o]
+    assert evaluated, "the 2019 campaign has incidents and must be evaluated"
+    fig = evaluated[-1]["model_figures"]
+    assert set(fig["pei"]) == {"5%", "10%", "20%"}
+    assert set(evaluated[-1]["baselines"]) == {"previous_same_stage", "prospective_hotspot"}
+    assert set(fig["calibration"]) == {"kurang_rawan", "rawan", "sangat_rawan"}
+    import json
+
+    json.dumps(bt)   # JSON-serialisable
+
+
+def test_glm_recovers_known_coefficients():
+    rng = np.random.default_rng(0)
+    n = 20000
+    x = rng.normal(size=(n, 2))
+    X = np.column_stack([np.ones(n), x])
+    offset = np.log(rng.integers(1, 30, n).astype(float))
+    y = rng.poisson(np.exp(-2.0 + 0.7 * x[:, 0] - 0.4 * x[:, 1] + offset))
+    beta = fit_poisson_glm(X, y, offset, np.zeros(3))
+    assert beta == pytest.approx([-2.0, 0.7, -0.4], abs=0.05)
+    # the intercept makes expected and observed totals agree
+    assert np.exp(X @ beta + offset).sum() == pytest.approx(y.sum(), rel=1e-6)
+
+
+def test_assign_classes_shares_ties_and_thresholds():
+    mu = np.array([5.0, 4.0, 3.0, 2.0, 1.0, 1.0, 1.0, 1.0, 0.5, 0.0])
+    c = assign_classes(mu, classes={"method": "shares", "sangat_rawan_share": 0.1,
+                                    "rawan_share": 0.2})
+    assert c.tolist() == ["sangat_rawan", "rawan", "rawan"] + ["kurang_rawan"] * 7
+    tied = assign_classes(np.ones(10), classes={"method": "shares"})
+    assert set(tied) == {"kurang_rawan"}
+    assert set(assign_classes(np.zeros(4), classes={})) == {"kurang_rawan"}
+    t = assign_classes(mu, classes={"method": "thresholds", "rawan_threshold": 1.0,
+                                    "sangat_rawan_threshold": 4.0})
+    assert t.tolist() == ["sangat_rawan"] * 2 + ["rawan"] * 6 + ["kurang_rawan"] * 2
+    sd = assign_classes(mu, classes={"method": "sd"})
+    assert sd[0] == "sangat_rawan" and sd[-1] == "kurang_rawan"
+    with pytest.raises(ValueError, match="classes.method"):
+        assign_classes(mu, classes={"method": "quartiles"})
+
+
+def test_risk_score_is_monotone_in_expected():
+    mu = np.array([0.0, 0.1, 0.5, 0.5, 2.0, 7.0])
+    s = risk_score_from_expected(mu)
+    assert s[0] == 0.0 and s[-1] == 100.0
+    assert np.all(np.diff(s) >= 0) and s[2] == s[3]
+    assert risk_score_from_expected(np.zeros(3)).tolist() == [0.0, 0.0, 0.0]

@@ -1,0 +1,84 @@
+"""The planted-truth simulator: shapes, determinism, the region folder and the CLI."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from riskmap.features import incident_counts, prepare_region
+from riskmap.simulate import SHAPES, STAGES, main, simulate_region, write_region
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_shapes_make_valid_regions(shape):
+    sim = simulate_region(shape=shape, n_tps=120, seed=3, n_past_elections=2)
+    assert sim.areas.crs.to_epsg() == 32749
+    assert sim.areas.geometry.is_valid.all() and sim.areas["village_code"].is_unique
+    assert len(sim.tps) == 120 and sim.tps["tps_id"].is_unique
+    assert set(sim.tps["village_code"]) <= set(sim.areas["village_code"])
+    # every TPS lies in its own village
+    joined = gpd.sjoin(sim.tps, sim.areas[["village_code", "geometry"]], predicate="within")
+    assert (joined["village_code_left"] == joined["village_code_right"]).all()
+    assert len(joined) == len(sim.tps)
+    assert set(sim.truth) == set(STAGES)
+    assert all(len(v) == len(sim.areas) and (v >= 0).all() for v in sim.truth.values())
+    assert len(sim.past_windows) == 10
+    assert sim.incidents["date"].is_monotonic_increasing
+    assert set(sim.units["kind"]) == {"polres", "polsek"}
+
+
+def test_same_seed_same_region_other_seed_other_region():
+    a = simulate_region(shape="voronoi", n_tps=90, seed=5, n_past_elections=1)
+    b = simulate_region(shape="voronoi", n_tps=90, seed=5, n_past_elections=1)
+    c = simulate_region(shape="voronoi", n_tps=90, seed=6, n_past_elections=1)
+    pd.testing.assert_frame_equal(a.incidents, b.incidents)
+    assert a.areas.geometry.equals(b.areas.geometry)
+    assert not a.areas.geometry.equals(c.areas.geometry)
+
+
+def test_truth_tracks_the_observed_counts():
+    sims = [simulate_region(shape="grid", n_tps=300, seed=s, n_past_elections=1)
+            for s in (1, 2, 3)]
+    truth = sum(s.truth["campaign"].sum() for s in sims)
+    obs = 0.0
+    for s in sims:
+        r = prepare_region(s.areas, s.tps, s.venues, s.incidents, s.units)
+        obs += incident_counts(r, *s.stages["campaign"]).sum()
+    assert 0.6 * truth < obs < 1.4 * truth
+
+
+def test_write_region_folder(tmp_path):
+    sim = simulate_region(shape="strip", n_tps=60, seed=2, n_past_elections=2)
+    counts = write_region(sim, tmp_path)
+    assert counts["tps"] == 60
+    region = yaml.safe_load((tmp_path / "region.yaml").read_text())
+    assert region["synthetic"] is True and set(region["stages"]) == set(STAGES)
+    assert [e["name"] for e in region["past_elections"]] == ["Pemilu 2014", "Pemilu 2019"]
+    areas = gpd.read_file(tmp_path / "areas.geojson")
+    assert areas.crs.to_epsg() == 4326
+    assert {"village_code", "village_name", "subdistrict_code", "subdistrict_name"} <= set(areas)
+    tps = pd.read_csv(tmp_path / "tps.csv", dtype={"tps_id": str})
+    assert list(tps.columns[:5]) == ["tps_id", "village_code", "lat", "lon", "voters"]
+    assert tps["voters"].dtype.kind == "i"
+    assert tps["lon"].between(113.8, 115).all() and tps["lat"].between(-1.5, 0).all()
+    venues = pd.read_csv(tmp_path / "venues.csv")
+    assert set(venues["kind"]) <= {"kpu_office", "ppk_office", "logistics_warehouse",
+                                   "campaign_site", "party_office", "vvip_visit", "other"}
+    inc = pd.read_csv(tmp_path / "incidents.csv")
+    assert {"incident_id", "date", "kind", "lat", "lon", "severity"} <= set(inc.columns)
+    assert inc["severity"].isin([1, 2, 3]).all()
+    units = pd.read_csv(tmp_path / "units.csv")
+    assert (units["kind"] == "polres").sum() == 1 and (units["personnel"] >= 0).all()
+    truth = pd.read_csv(tmp_path / "truth" / "planted_truth.csv")
+    assert list(truth.columns) == ["village_code", *STAGES]
+
+
+def test_cli_writes_a_region(tmp_path, capsys):
+    assert main(["--n-tps", "40", "--seed", "1", "--shape", "grid", "--out",
+                 str(tmp_path / "r")]) == 0
+    assert "tps=40" in capsys.readouterr().out
+    assert (tmp_path / "r" / "region.yaml").exists()
+    assert np.isclose(len(pd.read_csv(tmp_path / "r" / "tps.csv")), 40)
