@@ -729,9 +729,9 @@ def plan_stage(
         raise ValueError(msg)
     crs = tps.crs if tps.crs is not None else (venues.crs if venues.crs is not None else units.crs)
     units = units if units is not None and len(units) else _empty_units(crs)
-    tps = tps.reset_index(drop=True)
-    venues = venues.reset_index(drop=True)
-    units = units.reset_index(drop=True)
+    tps_in, venues_in = tps.reset_index(drop=True), venues.reset_index(drop=True)
+    # ties are broken by id: the plan does not depend on the order of the input rows
+    tps, venues, units = _by_id(tps, "tps_id"), _by_id(venues, "venue_id"), _by_id(units, "unit_id")
     prob = mclp_problem(tps, venues, units, stage=stage, budget=budget, allocation=alloc)
     staffing = alloc["staffing"]
     ratios, team, reserve, available = prob.ratios, prob.team_size, prob.reserve, prob.available
@@ -846,7 +846,7 @@ def plan_stage(
     if routes is not None and len(routes):
         graph = graph_from_routes(routes, speeds_kmh=rset["route_speeds_kmh"],
                                   snap_m=float(rset["snap_m"]))
-    targets, terrain = targets_from(tps, venues)
+    targets, terrain = targets_from(tps_in, venues_in)
     reach_df = reach_table(
         targets, units, terrain=terrain, terrain_settings=rset["terrain"],
         max_minutes=float(rset["max_minutes"]), graph=graph,
@@ -871,7 +871,8 @@ def plan_stage(
 
     tps_post = pd.Series(
         [post_ids[rank[a]] if a >= 0 else "" for a in t_assign],
-        index=pd.Index(t_ids, name="tps_id"), name="post_id", dtype=object)
+        index=pd.Index(t_ids, name="tps_id"), name="post_id", dtype=object,
+    ).reindex(tps_in["tps_id"].astype(str).to_numpy() if len(tps_in) else [])
 
     venue_names = dict(zip(v_ids, venues["name"].astype(str), strict=True)) \
         if len(venues) and "name" in venues else {}
@@ -985,6 +986,13 @@ def _assign_and_prune(chosen, forced, d_xy, s_xy, demand, d_own, radius_m, river
         if len(keep) == len(chosen):
             return chosen, assign
         chosen = keep
+
+
+def _by_id(frame: gpd.GeoDataFrame, col: str) -> gpd.GeoDataFrame:
+    if len(frame) == 0 or col not in frame:
+        return frame.reset_index(drop=True)
+    order = np.argsort(frame[col].astype(str).to_numpy(), kind="stable")
+    return frame.iloc[order].reset_index(drop=True)
 
 
 def _reserve_site(units: gpd.GeoDataFrame, tps, venues, crs) -> dict[str, Any]:
