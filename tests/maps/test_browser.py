@@ -106,7 +106,19 @@ def test_clicking_a_village_shows_its_popup(page, tiny_html, write_map, artifact
                      "Riwayat insiden dekat", "Lokasi kampanye dekat", "6210012001001",
                      "6210012001002", "Kelas naik"):
         assert expected in text, expected
+    page.pump(0.4)
     page.screenshot(artifacts / "tiny-village-popup.png")
+    # a TPS listed in the village popup opens its own popup
+    x, y = page.evaluate(
+        "(() => { const a = [...document.querySelectorAll('.rm-tps-list a')]"
+        ".find(e => e.textContent === '6210012001002'); const r = a.getBoundingClientRect();"
+        " return [(r.left + r.right) / 2, (r.top + r.bottom) / 2]; })()"
+    )
+    click_at(page, x, y)
+    page.wait_for("(document.querySelector('.leaflet-popup-content') || {}).textContent"
+                  " && document.querySelector('.leaflet-popup-content').textContent"
+                  ".includes('TPS 6210012001002')", timeout=10)
+    assert "198" in popup_text(page)
     assert_clean(page)
 
 

@@ -82,6 +82,8 @@
   pane("rm-cover", 370, false);
   pane("rm-lines", 390, false);
   pane("rm-labels", 395, false);
+  /* posts and venues under the TPS clusters (markerPane, 600): cluster counts stay readable */
+  pane("rm-sites", 580, true);
   var canvas = L.canvas({ padding: 0.3 });
 
   var layers = {};
@@ -287,7 +289,7 @@
     var dot = el("span", "rm-post", String(p.personnel || 0));
     dot.style.width = dot.style.height = d + "px";
     var icon = L.divIcon({ className: "rm-post-wrap", html: dot, iconSize: null });
-    var m = L.marker([p.lat, p.lon], { icon: icon, zIndexOffset: 500, title: UI.post + " " + p.id,
+    var m = L.marker([p.lat, p.lon], { icon: icon, pane: "rm-sites", title: UI.post + " " + p.id,
       alt: UI.post + " " + p.id });
     m.bindPopup(function () { return postPopup(p); }, { maxWidth: 300 });
     postMarkerById[p.id] = m;
@@ -319,7 +321,7 @@
     var code = LB.venue_codes[v.kind] || "L";
     var icon = L.divIcon({ className: "rm-venue rm-venue-" + v.kind, html: el("span", null, code),
       iconSize: null });
-    var m = L.marker([v.lat, v.lon], { icon: icon, zIndexOffset: 400, title: v.name, alt: v.name });
+    var m = L.marker([v.lat, v.lon], { icon: icon, pane: "rm-sites", title: v.name, alt: v.name });
     m.bindPopup(function () { return venuePopup(v); }, { maxWidth: 300 });
     m.addTo(venuesLayer);
   });
