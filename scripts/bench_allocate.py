@@ -5,12 +5,13 @@ its time limit, warm-started from greedy+swap) is compared with the optimum of t
 maximal covering problem solved by CBC with no time limit and no warm start, and with the
 greedy+swap heuristic alone. Instances: planted-truth regions of :mod:`riskmap.simulate`
 (grid, Voronoi and river-strip villages; 150 to 1,500 TPS; several radii and budgets; voting
-day with TPS demand and other stages with venue demand), the Gunung Mas demo region, and one
-1,500-TPS kabupaten whose whole ``plan_stage`` call is timed.
+day with TPS demand and other stages with venue demand), the Gunung Mas demo region, and
+1,500-TPS kabupaten (one with the simulator's own budget, three harder ones with large radii
+and few posts) whose whole ``plan_stage`` call is timed.
 
 Run from the project root::
 
-    .venv/bin/python scripts/bench_allocate.py            # 24 random + demo + 1,500 TPS
+    .venv/bin/python scripts/bench_allocate.py            # 24 random + demo + 4 x 1,500 TPS
     .venv/bin/python scripts/bench_allocate.py --instances 6
 """
 
@@ -150,6 +151,13 @@ def main(argv: list[str] | None = None) -> int:
     tps, venues, units, personnel = sim_instance("voronoi", 1500, seed=1, stage="voting")
     rows.append(run("kabupaten-1500", tps, venues, units, stage="voting", budget=personnel))
     print(pd.DataFrame(rows[-1:]).to_string(index=False, header=False), flush=True)
+    # harder 1,500-TPS cases: large radius, few posts (many overlapping coverage sets)
+    for shape, radius, factor in (("grid", 10.0, 0.15), ("grid", 5.0, 0.5),
+                                  ("voronoi", 8.0, 0.25)):
+        tps, venues, units, personnel = sim_instance(shape, 1500, seed=7, stage="voting")
+        rows.append(run(f"stress-1500-{shape}-r{radius:g}", tps, venues, units, stage="voting",
+                        budget=int(personnel * factor), radius_km=radius))
+        print(pd.DataFrame(rows[-1:]).to_string(index=False, header=False), flush=True)
 
     table = pd.DataFrame(rows)
     print("\n" + table.to_string(index=False))
@@ -158,10 +166,12 @@ def main(argv: list[str] | None = None) -> int:
           f"mean {table['plan/opt'].mean():.5f}; greedy+swap/optimum: min "
           f"{table['greedy/opt'].min():.5f}, mean {table['greedy/opt'].mean():.5f}")
     big = table[table["instance"] == "kabupaten-1500"].iloc[0]
+    big_all = table[table["tps"] >= 1500]
     print(f"1,500-TPS kabupaten (voting, budget {big['budget']}, p {big['p']}): plan_stage "
-          f"{big['plan_s']:.2f} s (plan/optimum {big['plan/opt']:.5f}); slowest plan_stage "
+          f"{big['plan_s']:.2f} s (plan/optimum {big['plan/opt']:.5f}); slowest 1,500-TPS "
+          f"plan_stage {big_all['plan_s'].max():.2f} s; slowest overall "
           f"{table['plan_s'].max():.2f} s")
-    ok = bool(worst >= 0.995 and big["plan_s"] < 10.0)
+    ok = bool(worst >= 0.995 and big_all["plan_s"].max() < 10.0)
     print("PASS" if ok else "FAIL", "(target: plan/optimum >= 0.995 everywhere, 1,500 TPS < 10 s)")
     return 0 if ok else 1
 
