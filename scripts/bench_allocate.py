@@ -13,6 +13,7 @@ Run from the project root::
 
     .venv/bin/python scripts/bench_allocate.py            # 24 random + demo + 4 x 1,500 TPS
     .venv/bin/python scripts/bench_allocate.py --instances 6
+    .venv/bin/python scripts/bench_allocate.py --results results   # demo with the model's scores
 """
 
 from __future__ import annotations
@@ -64,8 +65,12 @@ def sim_instance(shape: str, n_tps: int, seed: int, stage: str):
     return tps, active.reset_index(drop=True), sim.units, int(sim.personnel)
 
 
-def demo_instance(stage: str = "voting"):
-    """The Gunung Mas demo region (real TPS places, 390 TPS, budget 193), seeded weights."""
+def demo_instance(stage: str = "voting", results: Path | None = None):
+    """The Gunung Mas demo region (real TPS places, 390 TPS, budget 193).
+
+    Weights are the pipeline's own (``results/voting/tps_risk.csv`` and the venue scores)
+    when ``results`` is given, else seeded synthetic ones.
+    """
     folder = ROOT / "data" / "regions" / "gunung-mas"
     crs = "EPSG:32749"
     tps = pd.read_csv(folder / "tps.csv", dtype={"tps_id": str, "village_code": str})
@@ -80,6 +85,17 @@ def demo_instance(stage: str = "voting"):
     venues = venues[(venues["start"].isna() | (venues["start"] <= day))
                     & (venues["end"].isna() | (venues["end"] >= day))].reset_index(drop=True)
     venues["expected_incidents"] = rng.gamma(0.6, 0.15, len(venues))
+    if results is not None:
+        scored = pd.read_csv(results / stage / "tps_risk.csv", dtype={"tps_id": str})
+        tps = tps.drop(columns=["expected_incidents", "risk_class", "risk_score"]).merge(
+            scored[["tps_id", "expected_incidents", "risk_class", "risk_score"]], on="tps_id",
+            validate="1:1")
+        vs = results / "_work" / stage / "venue_scores.csv"
+        if vs.exists():
+            v = pd.read_csv(vs, dtype={"venue_id": str})
+            venues = venues.drop(columns=["expected_incidents"]).merge(v, on="venue_id",
+                                                                        how="left")
+            venues["expected_incidents"] = venues["expected_incidents"].fillna(0.0)
     return (points_from_lonlat(tps, crs=crs), points_from_lonlat(venues, crs=crs),
             points_from_lonlat(units, crs=crs), 193)
 
@@ -132,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instances", type=int, default=24,
                         help="random planted-truth instances (besides the demo and 1,500 TPS)")
+    parser.add_argument("--results", type=Path, default=None,
+                        help="a pipeline results folder: the demo then uses its voting-day "
+                             "scores (tps_risk.csv) instead of synthetic weights")
     args = parser.parse_args(argv)
     rows = []
     for i in range(args.instances):
@@ -145,8 +164,9 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(run(f"sim-{i:02d}-{shape}", tps, venues, units, stage=stage, budget=budget,
                         radius_km=radius if stage == "voting" else None))
         print(pd.DataFrame(rows[-1:]).to_string(index=False, header=len(rows) == 1), flush=True)
-    tps, venues, units, budget = demo_instance()
-    rows.append(run("gunung-mas-demo", tps, venues, units, stage="voting", budget=budget))
+    tps, venues, units, budget = demo_instance(results=args.results)
+    name = "gunung-mas-demo" + ("-scored" if args.results is not None else "")
+    rows.append(run(name, tps, venues, units, stage="voting", budget=budget))
     print(pd.DataFrame(rows[-1:]).to_string(index=False, header=False), flush=True)
     tps, venues, units, personnel = sim_instance("voronoi", 1500, seed=1, stage="voting")
     rows.append(run("kabupaten-1500", tps, venues, units, stage="voting", budget=personnel))
