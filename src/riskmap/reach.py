@@ -242,12 +242,9 @@ def reach_table(
             if role == "polsek" or "polsek" not in set(kinds):
                 methods = np.where(ok, "network", methods)
         if role == "polsek":
-            has = idx >= 0
-            out["nearest_polsek_id"] = np.where(
-                has, sel["unit_id"].astype(str).to_numpy()[np.maximum(idx, 0)] if len(sel) else "",
-                "")
-            out["nearest_polsek_name"] = np.where(
-                has, sel["name"].astype(str).to_numpy()[np.maximum(idx, 0)] if len(sel) else "", "")
+            for col, src in (("nearest_polsek_id", "unit_id"), ("nearest_polsek_name", "name")):
+                values = sel[src].astype(str).to_numpy() if len(sel) else np.array([""])
+                out[col] = np.where(idx >= 0, values[np.maximum(idx, 0)], "")
         out[f"{role}_km"] = np.round(km, 3)
         out[f"{role}_travel_km"] = np.round(travel, 3)
         out[f"{role}_minutes"] = np.round(minutes, 1)
