@@ -39,14 +39,15 @@ SQUARE_A = [[113.85, -1.11], [113.87, -1.11], [113.87, -1.09], [113.85, -1.09], 
 SQUARE_B = [[113.87, -1.11], [113.89, -1.11], [113.89, -1.09], [113.87, -1.09], [113.87, -1.11]]
 
 
-def areas_json(features):
+def areas_json(features, *, drop=()):
     import json
 
     feats = []
     for code, name, geom in features:
-        feats.append({"type": "Feature", "properties": {
-            "village_code": code, "village_name": name, "subdistrict_code": "62.10.02",
-            "subdistrict_name": "Kecamatan Contoh"}, "geometry": geom})
+        props = {"village_code": code, "village_name": name, "subdistrict_code": "62.10.02",
+                 "subdistrict_name": "Kecamatan Contoh"}
+        feats.append({"type": "Feature", "geometry": geom,
+                      "properties": {k: v for k, v in props.items() if k not in drop}})
     return json.dumps({"type": "FeatureCollection", "features": feats}, indent=0) + "\n"
 
 
@@ -199,6 +200,13 @@ CASES_TEXT: dict[str, dict] = {
                    "values": [{"table": "tps", "id": "6210021012001", "column": "voters",
                                "equals": 250}]},
     },
+    "tps_two_latitude_columns": {
+        "tps.csv": "tps_id,village_code,Lintang,lat,lon,voters\n"
+        "6210021012001,62.10.02.1012,-9.9,-1.1005,113.8605,250\n",
+        "expect": {"accepted": {"tps.csv": 1}, "warnings": {"tps.csv": ["column_ignored"]},
+                   "values": [{"table": "tps", "id": "6210021012001", "column": "lat",
+                               "equals": -1.1005}]},
+    },
     "tps_windows_1252_encoding": {
         "tps.csv@cp1252": TPS_HEADER.replace("last_margin", "catatan") +
         "6210021012001,62.10.02.1012,-1.1005,113.8605,250,,,Balai Désa\n",
@@ -264,6 +272,14 @@ CASES_TEXT: dict[str, dict] = {
         "INS-0002,14/02/2024,riot,-1.0985,113.8785,2,x\n",
         "expect": {"accepted": {"incidents.csv": 2},
                    "warnings": {"incidents.csv": ["day_first_dates"]},
+                   "values": [{"table": "incidents", "id": "INS-0001", "column": "date",
+                               "equals": "2024-04-03"}]},
+    },
+    "incidents_month_first_settled_by_file": {
+        "incidents.csv": INC_HEADER + "INS-0001,04/03/2024,riot,-1.0985,113.8785,2,x\n"
+        "INS-0002,02/14/2024,riot,-1.0985,113.8785,2,x\n",
+        "expect": {"accepted": {"incidents.csv": 2},
+                   "warnings": {"incidents.csv": ["month_first_dates"]},
                    "values": [{"table": "incidents", "id": "INS-0001", "column": "date",
                                "equals": "2024-04-03"}]},
     },
@@ -343,7 +359,7 @@ CASES_TEXT: dict[str, dict] = {
     "areas_missing_name_column": {
         "areas.geojson": areas_json([
             ("62.10.02.1012", "Kelurahan Contoh", poly(SQUARE_A)),
-        ]).replace('"village_name"', '"label"'),
+        ], drop=("village_name",)),
         "expect": {"fatal": [{"code": "missing_column", "file": "areas.geojson",
                               "column": "village_name"}],
                    "quarantined": {"areas.geojson": {1: "missing_column"}}},
@@ -353,6 +369,30 @@ CASES_TEXT: dict[str, dict] = {
         "areas.shp@noprj": True,
         "expect": {"fatal": [{"code": "no_crs", "file": "areas.shp"}],
                    "quarantined": {"areas.shp": {1: "no_crs"}}},
+    },
+    "areas_null_geometry": {
+        "areas.geojson": areas_json([
+            ("62.10.02.1012", "Kelurahan Contoh", poly(SQUARE_A)),
+            ("62.10.02.2001", "Desa Contoh", poly(SQUARE_B)),
+            ("62.10.02.2002", "Desa Tanpa Batas", None),
+        ]),
+        "expect": {"quarantined": {"areas.geojson": {3: "missing_geometry"}}},
+    },
+    "areas_without_subdistrict_code": {
+        "areas.geojson": areas_json([
+            ("62.10.02.1012", "Kelurahan Contoh", poly(SQUARE_A)),
+            ("62.10.02.2001", "Desa Contoh", poly(SQUARE_B)),
+        ], drop=("subdistrict_code",)),
+        "expect": {"accepted": {"areas.geojson": 2},
+                   "warnings": {"areas.geojson": ["subdistrict_code_derived"]},
+                   "values": [{"table": "areas", "id": "62.10.02.2001",
+                               "column": "subdistrict_code", "equals": "62.10.02"}]},
+    },
+    "areas_projected_geopackage": {
+        "delete": ["areas.geojson"],
+        "areas.gpkg@utm": True,
+        "expect": {"accepted": {"areas.gpkg": 2},
+                   "warnings": {"areas.gpkg": ["areas_reprojected"]}},
     },
     # ------------------------------------------------------------------------ region.yaml
     "region_yaml_unknown_stage": {
@@ -405,6 +445,17 @@ def write_case(name: str, spec: dict) -> None:
             for row in value:
                 ws.append(row)
             wb.save(path)
+        elif mode == "utm":
+            import geopandas as gpd
+            from shapely.geometry import Polygon
+
+            gdf = gpd.GeoDataFrame(
+                {"village_code": ["62.10.02.1012", "62.10.02.2001"],
+                 "village_name": ["Kelurahan Contoh", "Desa Contoh"],
+                 "subdistrict_code": ["62.10.02"] * 2,
+                 "subdistrict_name": ["Kecamatan Contoh"] * 2},
+                geometry=[Polygon(SQUARE_A), Polygon(SQUARE_B)], crs="EPSG:4326")
+            gdf.to_crs("EPSG:32749").to_file(path, driver="GPKG", engine="pyogrio")
         elif mode == "noprj":
             import geopandas as gpd
             from shapely.geometry import Polygon

@@ -70,7 +70,7 @@ def test_corpus_case(case, tmp_path):
     for v in expect.get("values", []):
         table = getattr(region, v["table"])
         idc = {"tps": "tps_id", "incidents": "incident_id", "venues": "venue_id",
-               "units": "unit_id"}[v["table"]]
+               "units": "unit_id", "areas": "village_code"}[v["table"]]
         value = table.set_index(idc).loc[v["id"], v["column"]]
         if isinstance(value, pd.Timestamp):
             value = value.date().isoformat()
@@ -95,3 +95,15 @@ def test_corpus_case(case, tmp_path):
             load_region(folder, ingest=expect.get("ingest"))
         assert all(p.file in str(info.value) for p in region.fatal)
         assert "Traceback" not in str(info.value)
+
+
+def test_every_reason_code_is_exercised_and_has_both_languages():
+    from riskmap._errors import reason_codes
+
+    text = "\n".join(p.read_text(encoding="utf-8") for p in
+                     [*(CORPUS / "cases").glob("*/expect.yaml"),
+                      *Path(__file__).parent.glob("test_*.py")])
+    for code in reason_codes():
+        assert code in text, f"reason {code} is not exercised by any test"
+        assert all(REASONS[code].id) or REASONS[code].kind == "warning"
+        assert REASONS[code].id[0] and REASONS[code].en[0]
