@@ -4,6 +4,7 @@
     riskmap init DIR
     riskmap import-acled ACLED.csv -o incidents.csv [--report rows.csv]
     riskmap import-tallies TALLIES.csv [--tps tps.csv] -o OUT.csv [--report rows.csv]
+    riskmap reasons [--lang id|en]
 
 Subcommands are registered in :data:`COMMANDS` (name -> (add_arguments, run)); add one by
 adding an entry. Input problems end with a readable message and status 1, never a traceback.
@@ -185,6 +186,29 @@ def _run_tallies(args: argparse.Namespace) -> int:
     return 0
 
 
+# ------------------------------------------------------------------------------ reasons
+
+
+def _add_reasons(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=["id", "en"], default="id")
+
+
+def _run_reasons(args: argparse.Namespace) -> int:
+    from riskmap._errors import REASONS
+
+    titles = {"id": {"fatal": "FATAL (pipeline berhenti)", "row": "BARIS (dikarantina)",
+                     "warning": "CATATAN (baris tetap dipakai)"},
+              "en": {"fatal": "FATAL (the run stops)", "row": "ROW (quarantined)",
+                     "warning": "NOTE (rows kept)"}}[args.lang]
+    for kind in ("fatal", "row", "warning"):
+        sys.stdout.write(f"{titles[kind]}\n")
+        for code, reason in sorted(REASONS.items()):
+            if reason.kind == kind:
+                what = getattr(reason, args.lang)[0]
+                sys.stdout.write(f"  {code:<28}{what}\n")
+    return 0
+
+
 # ------------------------------------------------------------------------------- main
 
 COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None],
@@ -195,6 +219,8 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.ArgumentParser], None],
     "import-acled": ("convert an ACLED CSV export to incidents.csv", _add_acled, _run_acled),
     "import-tallies": ("fill voters and last_margin from per-TPS election tallies",
                        _add_tallies, _run_tallies),
+    "reasons": ("list every reason code of the quarantine and the quality report",
+                _add_reasons, _run_reasons),
 }
 
 

@@ -411,6 +411,15 @@ CASES_TEXT: dict[str, dict] = {
         "expect": {"fatal": [{"code": "bad_region_yaml", "file": "region.yaml",
                               "column": "code"}], "text": {"fatal": "\"62.10\""}},
     },
+    "region_yaml_mapping_to_unknown_column": {
+        "region.yaml": REGION_YAML + "columns:\n  tps.csv:\n    \"Pemilih\": voter\n",
+        "expect": {"fatal": [{"code": "bad_region_yaml", "file": "region.yaml",
+                              "column": "columns.tps.csv.Pemilih"}]},
+    },
+    "tps_hemisphere_letters_swapped": {
+        "tps.csv": TPS_HEADER + T1 + "6210021012002,62.10.02.1012,113°52'E,1°06'S,240,,,\n",
+        "expect": {"quarantined": {"tps.csv": {3: "swapped_coordinates"}}},
+    },
     "region_yaml_not_yaml": {
         "region.yaml": "name: [unclosed\n",
         "expect": {"fatal": [{"code": "unreadable_file", "file": "region.yaml"}]},

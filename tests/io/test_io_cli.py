@@ -99,5 +99,8 @@ def test_missing_input_ends_with_a_message_not_a_traceback(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-def test_subcommands_are_a_registry():
-    assert {"check", "init", "import-acled", "import-tallies"} <= set(COMMANDS)
+def test_subcommands_are_a_registry(capsys):
+    assert {"check", "init", "import-acled", "import-tallies", "reasons"} <= set(COMMANDS)
+    assert main(["reasons", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "outside_region" in out and "FATAL (the run stops)" in out

@@ -119,6 +119,7 @@ def inspect_region(region_dir: str | Path, *, ingest: dict[str, Any] | None = No
         fatal.append(Problem.make("missing_file", "region.yaml",
                                   expected="region.yaml (name, code, personnel, stages)"))
     columns = meta.get("columns") or {}
+    fatal.extend(_check_column_mapping(columns))
     region_code = str(meta.get("code")) if meta.get("code") else None
 
     # ---- areas
@@ -211,6 +212,29 @@ def inspect_region(region_dir: str | Path, *, ingest: dict[str, Any] | None = No
         input_files=dict(sorted(input_files.items())), problems=problems, fatal=fatal,
         **tables,
     )
+
+
+def _check_column_mapping(columns: dict[str, Any]) -> list[Problem]:
+    """Problems of region.yaml's ``columns:`` mapping: unknown files or target columns."""
+    from riskmap.io._tables import ALIASES
+
+    problems = []
+    for key, mapping in sorted(columns.items()):
+        stem = str(key).rsplit(".", 1)[0].lower() if "." in str(key) else str(key).lower()
+        if stem not in COLUMNS:
+            problems.append(Problem.make(
+                "bad_region_yaml", "region.yaml", column=f"columns.{key}", value=key,
+                detail="unknown file", expected=", ".join(f"{t}.csv" for t in COLUMNS),
+                hint="-"))
+            continue
+        allowed = set(COLUMNS[stem]) | set(ALIASES[stem])
+        for theirs, target in sorted(mapping.items()):
+            if target not in allowed:
+                problems.append(Problem.make(
+                    "bad_region_yaml", "region.yaml", column=f"columns.{key}.{theirs}",
+                    value=target, detail="unknown column", expected=", ".join(sorted(allowed)),
+                    hint="-"))
+    return problems
 
 
 def _warning_text(w: Problem, lang: str) -> str:

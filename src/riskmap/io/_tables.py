@@ -326,10 +326,9 @@ def _coords(ctx: _Ctx, i: int, cells: dict[str, str]) -> tuple[float, float] | N
         parsed[col] = (value, axis)
         ctx.counters["dms_coordinates"] += dms
         ctx.counters["decimal_comma"] += comma
-    (lat, lat_axis), (lon, lon_axis) = parsed["lat"], parsed["lon"]
-    if lat_axis == "lon" and lon_axis == "lat":
-        return lon, lat  # hemisphere letters name them the other way round: the cells swapped
-    return lat, lon
+    # Hemisphere letters naming the other axis (113°E in the lat cell) are left as typed: the
+    # spatial check then reports the row as swapped (or swaps it back when so configured).
+    return parsed["lat"][0], parsed["lon"][0]
 
 
 def _date(ctx: _Ctx, i: int, col: str, text: str, order: str) -> date | None:
