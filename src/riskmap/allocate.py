@@ -727,6 +727,7 @@ def plan_stage(
     if budget < 0:
         msg = f"budget must be >= 0, got {budget}"
         raise ValueError(msg)
+    check_inputs(tps, venues, units, routes)
     crs = tps.crs if tps.crs is not None else (venues.crs if venues.crs is not None else units.crs)
     units = units if units is not None and len(units) else _empty_units(crs)
     tps_in, venues_in = tps.reset_index(drop=True), venues.reset_index(drop=True)
@@ -813,6 +814,11 @@ def plan_stage(
         "site_kind": "", "site_id": "",
         "purpose": "escalation (Sispamkota): Polsek mediation first, then Polres "
                    "reinforcement and the Dalmas platoon",
+        "tahapan_eskalasi": [
+            "1. Polsek terdekat: negosiasi dan mediasi di lokasi",
+            "2. Penebalan personel cadangan dari Polres",
+            "3. Pleton Dalmas (pengendalian massa) bila massa tidak terkendali",
+        ],
     }
     if reserve_total > 0:
         rsite = _reserve_site(units, tps, venues, crs)
@@ -963,6 +969,12 @@ def plan_stage(
             "terrain": {k: dict(v) for k, v in rset["terrain"].items()},
             "tps_beyond_limit": int(((reach_df["target_kind"] == "tps")
                                      & reach_df["beyond_limit"]).sum()),
+            "venues_beyond_limit": int(((reach_df["target_kind"] == "venue")
+                                        & reach_df["beyond_limit"]).sum()),
+            "polsek_minutes_tps": _minutes_summary(
+                reach_df.loc[reach_df["target_kind"] == "tps", "polsek_minutes"]),
+            "polres_minutes_tps": _minutes_summary(
+                reach_df.loc[reach_df["target_kind"] == "tps", "polres_minutes"]),
         },
     }
     return PlanResult(posts=posts, tps_post=tps_post, reach=reach_df, roster=roster,
@@ -986,6 +998,52 @@ def _assign_and_prune(chosen, forced, d_xy, s_xy, demand, d_own, radius_m, river
         if len(keep) == len(chosen):
             return chosen, assign
         chosen = keep
+
+
+def _minutes_summary(minutes: pd.Series) -> dict[str, float | None]:
+    """Median and maximum travel minutes (None when nothing is known)."""
+    m = pd.to_numeric(minutes, errors="coerce").dropna()
+    if m.empty:
+        return {"median": None, "max": None}
+    return {"median": round(float(m.median()), 1), "max": round(float(m.max()), 1)}
+
+
+def check_inputs(
+    tps: gpd.GeoDataFrame, venues: gpd.GeoDataFrame, units: gpd.GeoDataFrame,
+    routes: gpd.GeoDataFrame | None = None,
+) -> None:
+    """Raise ``ValueError`` listing every problem of the inputs of :func:`plan_stage`.
+
+    Each non-empty table needs its id column (and units their ``kind`` and ``name``), point
+    geometries, and one shared projected CRS (metres): distances in degrees would be wrong.
+    """
+    problems: list[str] = []
+    frames = {"tps": (tps, ["tps_id"]), "venues": (venues, ["venue_id"]),
+              "units": (units, ["unit_id", "kind", "name"])}
+    if routes is not None:
+        frames["routes"] = (routes, [])
+    crs_seen: dict[str, Any] = {}
+    for name, (frame, cols) in frames.items():
+        if frame is None or len(frame) == 0:
+            continue
+        missing = [c for c in cols if c not in frame]
+        if missing:
+            problems.append(f"{name}: missing column(s) {', '.join(missing)}")
+        if frame.crs is None:
+            problems.append(f"{name}: no CRS (expected the region's UTM zone, in metres)")
+        elif not frame.crs.is_projected:
+            problems.append(f"{name}: CRS {frame.crs.to_string()} is geographic; project it to "
+                            "the region's UTM zone (metres) first")
+        else:
+            crs_seen[name] = frame.crs
+        if name != "routes" and not frame.geometry.geom_type.eq("Point").all():
+            problems.append(f"{name}: every geometry must be a point")
+    if len({c.to_string() for c in crs_seen.values()}) > 1:
+        problems.append("CRS mismatch: " + ", ".join(f"{k} {v.to_string()}"
+                                                     for k, v in crs_seen.items()))
+    if problems:
+        msg = "plan_stage inputs:\n  - " + "\n  - ".join(problems)
+        raise ValueError(msg)
 
 
 def _by_id(frame: gpd.GeoDataFrame, col: str) -> gpd.GeoDataFrame:

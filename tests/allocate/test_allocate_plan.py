@@ -381,3 +381,13 @@ def test_hard_to_reach_factor_weighs_isolated_tps_up():
     assert weighted.tps_post["H"] == "P001" and weighted.tps_post["C0"] == ""
     assert "x 2 if hard to reach" in weighted.plan_info["demand_weight"]["tps"]
     assert weighted.plan_info["demand_weight"]["total_weight"] == pytest.approx(5.0)
+
+
+def test_inputs_in_degrees_or_mixed_crs_are_refused_with_every_problem_named():
+    tps = tps_frame([{"dx": 0.0}])
+    with pytest.raises(ValueError, match="tps: CRS EPSG:4326 is geographic"):
+        plan_stage(tps.to_crs("EPSG:4326"), NO_VENUES, unit_frame(), stage="voting", budget=4)
+    with pytest.raises(ValueError, match="CRS mismatch") as err:
+        plan_stage(tps, NO_VENUES, unit_frame().to_crs("EPSG:32750").drop(columns="name"),
+                   stage="voting", budget=4)
+    assert "units: missing column(s) name" in str(err.value)
