@@ -298,6 +298,16 @@ REASONS: dict[str, Reason] = {
         ("{n} rows with swapped latitude/longitude fixed (fix_swapped_coordinates: true): "
          "rows {rows}", "", ""),
     ),
+    "coordinates_split": R(
+        "warning",
+        ("{n} pasangan koordinat (lat, lon) dari satu kolom dipisah menjadi lat dan lon", "", ""),
+        ("{n} coordinate pairs (lat, lon) in one column split into lat and lon", "", ""),
+    ),
+    "thousands_dots": R(
+        "warning",
+        ("{n} angka dengan titik ribuan dibaca sebagai bilangan bulat (1.500 = 1500)", "", ""),
+        ("{n} counts with thousands dots read as whole numbers (1.500 = 1500)", "", ""),
+    ),
     "day_first_dates": R(
         "warning",
         ("{n} tanggal dibaca sebagai hari/bulan/tahun ({order})", "", ""),

@@ -207,6 +207,24 @@ CASES_TEXT: dict[str, dict] = {
                    "values": [{"table": "tps", "id": "6210021012001", "column": "lat",
                                "equals": -1.1005}]},
     },
+    "tps_coordinates_in_one_column": {
+        "tps.csv": "tps_id,village_code,Koordinat,voters\n"
+        "6210021012001,62.10.02.1012,\"-1.1005, 113.8605\",250\n"
+        "6210022001001,62.10.02.2001,\"1°05'58.2\"\"S 113°52'46.2\"\"E\",198\n"
+        "6210022001002,62.10.02.2001,di tepi sungai,198\n",
+        "expect": {"accepted": {"tps.csv": 2}, "warnings": {"tps.csv": ["coordinates_split"]},
+                   "quarantined": {"tps.csv": {4: "bad_coordinates"}},
+                   "values": [{"table": "tps", "id": "6210022001001", "column": "lon",
+                               "equals": 113.8795}]},
+    },
+    "tps_numbers_written_as_text": {
+        "tps.csv": "Kode Desa,No TPS,lat,lon,DPT\n"
+        "62.10.02.1012,TPS 001,-1.1005,113.8605,1.250\n",
+        "expect": {"accepted": {"tps.csv": 1},
+                   "warnings": {"tps.csv": ["tps_id_from_number", "thousands_dots"]},
+                   "values": [{"table": "tps", "id": "6210021012001", "column": "voters",
+                               "equals": 1250}]},
+    },
     "tps_windows_1252_encoding": {
         "tps.csv@cp1252": TPS_HEADER.replace("last_margin", "catatan") +
         "6210021012001,62.10.02.1012,-1.1005,113.8605,250,,,Balai Désa\n",

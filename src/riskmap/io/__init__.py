@@ -1,13 +1,9 @@
 """Reading and validating a region folder (the contract's input), and writing outputs atomically.
 
->>> from riskmap.io import load_region                                    # doctest: +SKIP
->>> region = load_region("data/regions/gunung-mas")                       # doctest: +SKIP
->>> region.quality["tps.csv"]["accepted"]                                 # doctest: +SKIP
-390
-
 :func:`load_region` reads every file, collects every problem and either returns a
 :class:`RegionData` (unusable rows quarantined, with their reasons) or raises
 :class:`~riskmap._errors.RegionInputError` listing every fatal problem.
+:func:`inspect_region` does the same without raising (for ``riskmap check``).
 """
 
 from __future__ import annotations

@@ -49,20 +49,71 @@ def parse_number(text: str) -> tuple[float, bool]:
     return value, used_comma
 
 
+_THOUSANDS_DOT = re.compile(r"^[+-]?\d{1,3}(\.\d{3})+$")  # 1.500 = 1500 (Indonesian)
+
+
 def parse_integer(text: str) -> tuple[int, bool]:
     """Parse a whole number (``"250"``, ``"250.0"``, ``"250,0"``); return ``(value, used_comma)``.
+
+    A count written with dots between groups of three digits (``"1.500"``) is read the
+    Indonesian way, as 1500 (see :func:`uses_thousands_dots`).
 
     Examples
     --------
     >>> parse_integer("250.0")
     (250, False)
+    >>> parse_integer("1.500")
+    (1500, False)
     """
+    s = text.strip().replace(" ", "").replace("\u00a0", "")
+    if _THOUSANDS_DOT.match(s):
+        return int(s.replace(".", "")), False
     value, comma = parse_number(text)
     if value != math.floor(value):
         raise ArithmeticError("not a whole number")
     if abs(value) > 2**62:
         raise ArithmeticError("too large")
     return int(value), comma
+
+
+def uses_thousands_dots(text: str) -> bool:
+    """Whether a count is written with thousands dots (``"1.500"``).
+
+    Examples
+    --------
+    >>> uses_thousands_dots("1.500"), uses_thousands_dots("1.5")
+    (True, False)
+    """
+    return bool(_THOUSANDS_DOT.match(text.strip().replace(" ", "")))
+
+
+def split_coordinate_pair(text: str) -> tuple[str, str]:
+    """Split a ``lat, lon`` pair as phone maps copy it into its two parts.
+
+    Examples
+    --------
+    >>> split_coordinate_pair("-1.1016, 113.8664")
+    ('-1.1016', '113.8664')
+    >>> split_coordinate_pair("1°06'05.8 S 113°51'59.0 E")
+    ("1°06'05.8 S", "113°51'59.0 E")
+    >>> split_coordinate_pair("-1,1016; 113,8664")
+    ('-1,1016', '113,8664')
+    """
+    s = text.strip().strip("()[]").strip()
+    m = re.match(r"^(.*?\d[^A-Za-z]*?\s*(?:LU|LS|[NSUns]))(?![A-Za-z])[\s,;]+(.+)$", s)
+    if m and re.search(r"\d", m.group(2)):
+        return m.group(1).strip(), m.group(2).strip()
+    for sep in (";", ", ", "\t"):
+        parts = [p.strip() for p in s.split(sep) if p.strip()]
+        if len(parts) == 2:
+            return parts[0], parts[1]
+    if s.count(",") == 1 and "." in s:
+        a, b = s.split(",")
+        return a.strip(), b.strip()
+    parts = s.split()
+    if len(parts) == 2:
+        return parts[0], parts[1]
+    raise ValueError("not a latitude, longitude pair")
 
 
 _TRUE = {"true", "1", "ya", "y", "yes", "t", "benar", "iya", "1.0", "x", "v"}

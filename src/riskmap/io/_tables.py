@@ -8,6 +8,7 @@ and the quality record. Each row gets every problem found in it; its first probl
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -33,7 +34,9 @@ from riskmap.io._parse import (
     parse_coordinate,
     parse_integer,
     parse_number,
+    split_coordinate_pair,
     split_kpu_tps_code,
+    uses_thousands_dots,
 )
 from riskmap.io._read import RawTable
 
@@ -67,6 +70,8 @@ _COMMON = {
     "lat": ("lintang", "latitude", "lat_dd", "y", "garis_lintang", "koordinat_lintang", "ltg"),
     "lon": ("bujur", "longitude", "long", "lng", "lon_dd", "x", "garis_bujur",
             "koordinat_bujur", "bjr"),
+    "coordinates": ("koordinat", "coordinates", "titik_koordinat", "lokasi_koordinat", "latlon",
+                    "lat_lon", "lat_long", "latlong", "koordinat_gps", "gps", "titik_gps"),
     "name": ("nama", "nama_lokasi", "nama_tempat", "nama_satuan", "nama_kantor"),
     "kind": ("jenis", "tipe", "kategori", "type", "jenis_kejadian", "jenis_lokasi",
              "jenis_satuan"),
@@ -96,6 +101,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "last_margin": ("selisih", "margin", "selisih_suara", "margin_lalu", "selisih_2019"),
         "lat": _COMMON["lat"],
         "lon": _COMMON["lon"],
+        "coordinates": _COMMON["coordinates"],
     },
     "venues": {
         "venue_id": ("kode_lokasi", "id_lokasi", "kode", "id"),
@@ -107,6 +113,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
                            "peserta"),
         "lat": _COMMON["lat"],
         "lon": _COMMON["lon"],
+        "coordinates": _COMMON["coordinates"],
     },
     "incidents": {
         "incident_id": ("id_kejadian", "kode_kejadian", "no_kejadian", "nomor", "kode", "id",
@@ -117,6 +124,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "description": ("keterangan", "uraian", "deskripsi", "uraian_kejadian", "catatan"),
         "lat": _COMMON["lat"],
         "lon": _COMMON["lon"],
+        "coordinates": _COMMON["coordinates"],
     },
     "units": {
         "unit_id": ("kode_satuan", "id_satuan", "kode", "id"),
@@ -126,6 +134,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
                       "jumlah_anggota"),
         "lat": _COMMON["lat"],
         "lon": _COMMON["lon"],
+        "coordinates": _COMMON["coordinates"],
     },
 }
 
@@ -365,6 +374,7 @@ def _number(ctx, i, col, text, *, integer, lo=None, hi=None, expected="", hint="
         ctx.add(i, "bad_number", column=col, value=text, expected=expected)
         return None
     ctx.counters["decimal_comma"] += comma
+    ctx.counters["thousands_dots"] += integer and uses_thousands_dots(text)
     if (lo is not None and value < lo) or (hi is not None and value > hi):
         ctx.add(i, "out_of_range", column=col, value=text, expected=expected, hint=hint)
         return None
@@ -487,7 +497,7 @@ def _parse_row(table: str, ctx: _Ctx, i: int, cells: dict[str, str], order: str,
         text = cells.get("expected_crowd", "").strip()
         rec["expected_crowd"] = np.nan
         if text:
-            v = _number(ctx, i, "expected_crowd", text, integer=False, lo=0,
+            v = _number(ctx, i, "expected_crowd", text, integer=True, lo=0,
                         expected=_exp("expected_crowd", lang))
             rec["expected_crowd"] = np.nan if v is None else v
     if table == "incidents":
@@ -560,6 +570,10 @@ def validate_table(
     if table == "tps" and "tps_id" not in present and {"tps_number", "village_code"} <= present:
         derived_ids = True
         present.add("tps_id")
+    split_pairs = False
+    if "coordinates" in present and not {"lat", "lon"} & present:
+        split_pairs = True
+        present |= {"lat", "lon"}
     if table == "tps" and "village_code" not in present and "tps_id" in present:
         present.add("village_code")  # derived from 13-digit KPU codes, row by row
     found = ", ".join(str(c) for c in raw.cells.columns) or "-"
@@ -587,9 +601,22 @@ def validate_table(
         if k > raw.n_header or k_raw > usual:
             ctx.add(i, "extra_fields", n=max(k, k_raw), n_header=raw.n_header)
 
+    if split_pairs:
+        for i, cells in enumerate(records_in):
+            text = cells.get("coordinates", "").strip()
+            cells["lat"] = cells["lon"] = ""
+            if not text:
+                continue
+            try:
+                cells["lat"], cells["lon"] = split_coordinate_pair(text)
+                ctx.counters["coordinates_split"] += 1
+            except ValueError:
+                ctx.add(i, "bad_coordinates", column="coordinates", value=text)
+
     if derived_ids:
         for cells in records_in:
-            code_t, num_t = cells.get("village_code", "").strip(), cells.get("tps_number", "")
+            code_t = cells.get("village_code", "").strip()
+            num_t = re.sub(r"^\s*tps[\s.:#-]*", "", cells.get("tps_number", ""), flags=re.I)
             try:
                 code, _ = normalise_village_code(code_t)
                 num, _ = parse_integer(num_t)
@@ -703,7 +730,8 @@ def validate_table(
     frame = typed_table(table, accepted)
 
     c = ctx.counters
-    for code in ("decimal_comma", "dms_coordinates", "village_code_normalised",
+    for code in ("decimal_comma", "dms_coordinates", "coordinates_split", "thousands_dots",
+                 "village_code_normalised",
                  "village_code_from_tps_id", "tps_id_from_number"):
         if c[code]:
             warnings.append(Problem.make(code, file, n=c[code]))
