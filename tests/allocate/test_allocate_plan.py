@@ -391,3 +391,39 @@ def test_inputs_in_degrees_or_mixed_crs_are_refused_with_every_problem_named():
         plan_stage(tps, NO_VENUES, unit_frame().to_crs("EPSG:32750").drop(columns="name"),
                    stage="voting", budget=4)
     assert "units: missing column(s) name" in str(err.value)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), budget=st.integers(2, 24),
+       river=st.sampled_from([0.0, 0.5, 1.5]))
+def test_coverage_always_respects_radius_and_river_rule(seed, budget, river):
+    rng = np.random.default_rng(seed)
+    rows = [{"id": f"T{i:02d}", "dx": float(rng.uniform(0, 12)), "dy": float(rng.uniform(0, 6)),
+             "inc": float(rng.gamma(1.0, 1.0)), "htr": bool(rng.random() < 0.3)}
+            for i in range(16)]
+    tps = tps_frame(rows)
+    res = plan_stage(tps, NO_VENUES, unit_frame(), stage="voting", budget=budget,
+                     allocation=alloc(river_radius_km=river))
+    posts = res.posts.set_index("post_id")
+    units = unit_frame()
+    xy = dict(zip(tps["tps_id"], zip(tps.geometry.x, tps.geometry.y, strict=True), strict=True))
+    unit_xy = dict(zip(units["unit_id"], zip(units.geometry.x, units.geometry.y, strict=True),
+                       strict=True))
+    site_xy = {pid: (xy[sid] if kind == "tps" else unit_xy[sid])
+               for pid, sid, kind in zip(posts.index, posts["site_id"], posts["site_kind"],
+                                         strict=True)}
+    covered = 0.0
+    for r in rows:
+        pid = res.tps_post[r["id"]]
+        if not pid:
+            continue
+        covered += r["inc"]
+        post = posts.loc[pid]
+        assert post["role"] != "reserve"
+        sx, sy = site_xy[pid]
+        d_km = np.hypot(xy[r["id"]][0] - sx, xy[r["id"]][1] - sy) / 1000
+        if r["htr"]:
+            assert post["site_id"] == r["id"] or d_km <= river + 1e-6
+        else:
+            assert d_km <= 3.0 + 1e-6
+    assert res.plan_info["covered_weight"] == pytest.approx(covered, abs=1e-3)
