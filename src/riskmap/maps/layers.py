@@ -249,6 +249,7 @@ def tps_layer(
     items = []
     hard = _col(tps_risk, "hard_to_reach", False)
     expected = _col(tps_risk, "expected_incidents", None)
+    factors = _col(tps_risk, "top_factors")
     for i, row in enumerate(tps_risk.itertuples(index=False)):
         lat, lon = _num(row.lat), _num(row.lon)
         if lat is None or lon is None:
@@ -265,6 +266,8 @@ def tps_layer(
             "post": _text(row.post_id),
             "hard": _flag(hard.iloc[i]),
         }
+        if _factors(factors.iloc[i]):
+            item["factors"] = _factors(factors.iloc[i])
         exp = _num(expected.iloc[i], decimals=2)
         if exp is not None:
             item["expected"] = exp
@@ -282,14 +285,18 @@ def posts_layer(posts: pd.DataFrame, tps_risk: pd.DataFrame, *, decimals: int) -
     """Return one item per posting point with its officers and the TPS it covers.
 
     The covered TPS come from ``posts.covered_tps_ids`` when present, else from the TPS whose
-    ``post_id`` names the post.
+    ``post_id`` names the post. Optional columns used when present: ``name``,
+    ``covered_venue_ids`` (``";"``-joined), ``reserve_personnel`` (officers held in reserve
+    there).
     """
     by_post: dict[str, list[str]] = {}
     for tps_id, post_id in zip(tps_risk["tps_id"], tps_risk["post_id"], strict=True):
         if _text(post_id):
             by_post.setdefault(_text(post_id), []).append(_text(tps_id))
     ids_col = _col(posts, "covered_tps_ids")
+    venue_col = _col(posts, "covered_venue_ids")
     name_col = _col(posts, "name")
+    reserve_col = _col(posts, "reserve_personnel", None)
     items = []
     for i, row in enumerate(posts.itertuples(index=False)):
         lat, lon = _num(row.lat), _num(row.lon)
@@ -309,6 +316,8 @@ def posts_layer(posts: pd.DataFrame, tps_risk: pd.DataFrame, *, decimals: int) -
             "covered_weight": _num(row.covered_weight, decimals=2),
             "radius_km": _num(row.radius_km, decimals=3),
             "tps_ids": covered,
+            "venue_ids": _split_ids(venue_col.iloc[i]),
+            "reserve": _num(reserve_col.iloc[i], decimals=0) or 0,
         })
     return sorted(items, key=lambda p: p["id"])
 

@@ -147,7 +147,7 @@ def summary_figures(
         {"key": "uncovered", "label": UI["sum_uncovered"], "value": n(uncovered),
          "alert": uncovered > 0},
         {"key": "changes", "label": UI["sum_changes"],
-         "value": n(rose) if has_previous else UI["first_stage"], "alert": rose > 0},
+         "value": n(rose) if has_previous else UI["first_stage_short"], "alert": rose > 0},
     ]
     if reach:
         chips.append({"key": "reach", "label": UI["sum_reach"], "value": n(len(reach)),

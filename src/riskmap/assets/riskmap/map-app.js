@@ -31,6 +31,17 @@
     return Number(v).toLocaleString("id-ID", {
       minimumFractionDigits: decimals || 0, maximumFractionDigits: decimals || 0 });
   }
+  /* popups stay clear of the controls: on phones they scroll and the controls step aside */
+  function popupOptions(maxWidth) {
+    if (narrow) {
+      return { maxWidth: Math.min(maxWidth, window.innerWidth - 40),
+        maxHeight: Math.round(window.innerHeight * 0.55),
+        autoPanPaddingTopLeft: [10, 10], autoPanPaddingBottomRight: [10, 40] };
+    }
+    return { maxWidth: maxWidth, autoPanPaddingTopLeft: [270, 20],
+      autoPanPaddingBottomRight: [310, 20] };
+  }
+  function minutes(m) { return m < 1 ? UI.less_than_one : num(m); }
   function classLabel(c) { return LB.classes[c] || UI.unknown_class; }
   function classColor(c) { return COLORS[c] || GREY; }
   function badge(c) {
@@ -55,10 +66,10 @@
   }
   function reachRows(box, r) {
     if (!r) return;
-    var txt = (r.polsek || UI.no_data) + (r.polsek_min !== null ? " (" + num(r.polsek_min) +
+    var txt = (r.polsek || UI.no_data) + (r.polsek_min !== null ? " (" + minutes(r.polsek_min) +
       " " + UI.minutes + ")" : "");
     box.row(UI.nearest_polsek, txt);
-    if (r.polres_min !== null) box.row(UI.to_polres, num(r.polres_min) + " " + UI.minutes);
+    if (r.polres_min !== null) box.row(UI.to_polres, minutes(r.polres_min) + " " + UI.minutes);
     if (r.beyond) box.row("\u26a0", el("b", "rm-warn", UI.beyond_limit));
   }
 
@@ -186,7 +197,7 @@
     onEachFeature: function (f, layer) {
       villageLayerByCode[f.properties.code] = layer;
       layer.bindPopup(function () { return villagePopup(f.properties); },
-        { maxWidth: 320, autoPanPadding: [20, 20] });
+        popupOptions(320));
     }
   });
   layers.areas = areas;
@@ -212,6 +223,11 @@
     box.row(UI.post, t.post ? t.post : el("b", "rm-warn", UI.no_post));
     box.row(UI.hard_to_reach, t.hard ? UI.yes : UI.no);
     reachRows(box, t.reach);
+    if (t.factors && t.factors.length) {
+      var ul = el("ul", "rm-factors");
+      t.factors.forEach(function (f) { ul.appendChild(el("li", null, f)); });
+      add(box, el("div", "rm-pop-sub", UI.factors), ul);
+    }
     return box;
   }
   var tpsLayer = L.markerClusterGroup({
@@ -238,7 +254,7 @@
       weight: t.hard ? 2.2 : 1.4, dashArray: t.hard ? "3 2" : null,
       rmRank: CLASS_RANK[t.cls] || 0
     });
-    m.bindPopup(function () { return tpsPopup(t); }, { maxWidth: 300 });
+    m.bindPopup(function () { return tpsPopup(t); }, popupOptions(300));
     m.bindTooltip(UI.tps + " " + t.id, { direction: "top", offset: [0, -6] });
     tpsMarkerById[t.id] = m;
     tpsLayer.addLayer(m);
@@ -257,9 +273,11 @@
   function postPopup(p) {
     var box = popupBox(UI.post, p.name ? p.id + " \u00b7 " + p.name : p.id);
     box.row(UI.officers, num(p.personnel));
+    if (p.reserve) box.row(UI.reserve, num(p.reserve));
     box.row(UI.site, (LB.site_kinds[p.site_kind] || p.site_kind) + (p.site_id ? " " + p.site_id : ""));
     box.row(UI.tps_covered, num(p.covered_tps !== null ? p.covered_tps : p.tps_ids.length));
     if (p.radius_km !== null) box.row(UI.radius, num(p.radius_km, 1) + " km");
+    if (p.venue_ids.length) box.row(UI.venues_covered, p.venue_ids.join(", "));
     if (p.tps_ids.length) {
       add(box, el("div", "rm-pop-sub", UI.tps_covered));
       var ul = el("ul", "rm-tps-list");
@@ -291,7 +309,7 @@
     var icon = L.divIcon({ className: "rm-post-wrap", html: dot, iconSize: null });
     var m = L.marker([p.lat, p.lon], { icon: icon, pane: "rm-sites", title: UI.post + " " + p.id,
       alt: UI.post + " " + p.id });
-    m.bindPopup(function () { return postPopup(p); }, { maxWidth: 300 });
+    m.bindPopup(function () { return postPopup(p); }, popupOptions(300));
     postMarkerById[p.id] = m;
     m.addTo(postsLayer);
   });
@@ -322,7 +340,7 @@
     var icon = L.divIcon({ className: "rm-venue rm-venue-" + v.kind, html: el("span", null, code),
       iconSize: null });
     var m = L.marker([v.lat, v.lon], { icon: icon, pane: "rm-sites", title: v.name, alt: v.name });
-    m.bindPopup(function () { return venuePopup(v); }, { maxWidth: 300 });
+    m.bindPopup(function () { return venuePopup(v); }, popupOptions(300));
     m.addTo(venuesLayer);
   });
   layers.venues = venuesLayer;
@@ -361,7 +379,7 @@
   D.incidents.forEach(function (i) {
     var m = L.circleMarker([i.lat, i.lon], { renderer: canvas, radius: 2.5 + i.sev,
       fillColor: SEV_COLORS[i.sev] || "#737373", fillOpacity: 0.9, color: "#fff", weight: 1 });
-    m.bindPopup(function () { return incidentPopup(i); }, { maxWidth: 280 });
+    m.bindPopup(function () { return incidentPopup(i); }, popupOptions(280));
     m.addTo(incidentPoints);
   });
   layers.incidents_points = incidentPoints;
@@ -379,13 +397,14 @@
     unitKinds[u.kind] = (unitKinds[u.kind] || 0) + 1;
     var icon = L.divIcon({ className: "rm-unit rm-unit-" + u.kind,
       html: el("span", null, (LB.unit_kinds[u.kind] || u.kind).toUpperCase()), iconSize: null });
-    var m = L.marker([u.lat, u.lon], { icon: icon, zIndexOffset: 300, title: u.name, alt: u.name });
+    var m = L.marker([u.lat, u.lon], { icon: icon, pane: "rm-sites", zIndexOffset: 300,
+      title: u.name, alt: u.name });
     m.bindPopup(function () {
       var box = popupBox(UI.unit + " \u00b7 " + (LB.unit_kinds[u.kind] || u.kind), u.name || u.id);
       box.row(UI.officers, num(u.personnel));
       box.row("ID", u.id);
       return box;
-    }, { maxWidth: 260 });
+    }, popupOptions(260));
     m.addTo(unitsLayer);
   });
   layers.units = unitsLayer;
@@ -412,7 +431,7 @@
       reachRows(box, { polsek: r.polsek, polsek_min: r.polsek_min, polres_min: r.polres_min,
         beyond: true });
       return box;
-    }, { maxWidth: 280 });
+    }, popupOptions(280));
     m.addTo(reachLayer);
   });
   layers.reach = reachLayer;
@@ -476,7 +495,10 @@
     if (!layer) return;
     if (on && !map.hasLayer(layer)) layer.addTo(map);
     if (!on && map.hasLayer(layer)) map.removeLayer(layer);
-    if (checkboxes[key]) checkboxes[key].checked = !!on;
+    if (checkboxes[key]) {
+      checkboxes[key].checked = !!on;
+      checkboxes[key].parentNode.parentNode.classList.toggle("rm-off", !on);
+    }
     if (key === "boundaries") updateLabels();
   }
   var initiallyOn = {};
@@ -529,6 +551,7 @@
         cb.type = "checkbox";
         cb.id = "rm-toggle-" + key;
         cb.checked = !!initiallyOn[key];
+        if (!cb.checked) section.classList.add("rm-off");
         cb.addEventListener("change", function () { setLayer(key, cb.checked); });
         checkboxes[key] = cb;
         add(label, cb, el("span", "rm-leg-name", m.label),
@@ -579,7 +602,7 @@
     var layer = villageLayerByCode[code];
     if (!layer) return;
     setLayer("areas", true);
-    map.fitBounds(layer.getBounds(), { maxZoom: 14, padding: [20, 20] });
+    map.fitBounds(layer.getBounds(), { maxZoom: 14, padding: [20, 20], animate: false });
     layer.openPopup(layer.getBounds().getCenter());
   }
   function goToTps(id) {
@@ -727,6 +750,8 @@
   ORDER.slice().reverse().forEach(function (key) { if (initiallyOn[key]) setLayer(key, true); });
   updateLabels();
   document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
+  map.on("popupopen", function () { map.getContainer().classList.add("rm-popup-open"); });
+  map.on("popupclose", function () { map.getContainer().classList.remove("rm-popup-open"); });
   window.addEventListener("beforeprint", function () {
     document.body.classList.add("rm-printing");
     map.invalidateSize();
