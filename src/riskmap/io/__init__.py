@@ -130,6 +130,7 @@ def inspect_region(region_dir: str | Path, *, ingest: dict[str, Any] | None = No
     elif len(found) > 1:
         fatal.append(Problem.make("ambiguous_file", found[0].name,
                                   found=", ".join(p.name for p in found)))
+        quarantine[found[0].name] = quarantine_frame(None, {}, lang, columns=AREA_COLUMNS)
     else:
         path = found[0]
         input_files[path.name] = path

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import difflib
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -62,6 +64,13 @@ def schema_problems(data: Any) -> list[tuple[str, str, Any, str]]:
     return out
 
 
+def load_schema_properties() -> dict[str, Any]:
+    """The top-level keys of region.yaml with their schemas."""
+    from riskmap.config import load_schema
+
+    return load_schema("region.schema.yaml")["properties"]
+
+
 def parse_region_yaml(text: str) -> Any:
     """Parse region.yaml text, keeping dates as strings; raise ``yaml.YAMLError`` if invalid."""
     return yaml.load(text, Loader=_NoDatesLoader)  # noqa: S506 (a SafeLoader subclass)
@@ -92,9 +101,18 @@ def validate_meta(data: Any, *, file: str = "region.yaml",
             hint = hints["stages"]
         elif "not valid under any of the given schemas" in message or "propertyNames" in message:
             hint = hints["stages"]
+        if where == "(top level)":
+            keys = list(load_schema_properties())
+            description = ", ".join(keys)
+            unexpected = re.findall(r"'([^']+)' was unexpected", message) or re.findall(
+                r"\('([^']+)'", message)
+            close = [m for u in unexpected for m in difflib.get_close_matches(u, keys, n=1)]
+            if close:
+                hint = (f"maksud Anda `{close[0]}`?" if lang != "en"
+                        else f"did you mean `{close[0]}`?")
         problems.append(Problem.make(
             "bad_region_yaml", file, column=where, value=None if value is None else str(value),
-            detail=message, expected=description or "-", hint=hint))
+            detail=message, expected=" ".join((description or "-").split()), hint=hint))
     if problems:
         return {}, problems
     meta = copy.deepcopy(data)
