@@ -609,6 +609,7 @@ class MclpProblem:
     reserve: int
     available: int
     relaxed: list[dict[str, Any]]
+    forced_order: list[int]
 
 
 def mclp_problem(
@@ -663,8 +664,10 @@ def mclp_problem(
     sr = demand[(demand["kind"] == "tps") & (demand["risk_class"] == "sangat_rawan")]
     sr = sr[d_own[sr.index] >= 0]
     forced: list[int] = []
+    forced_order: list[int] = []
     if alloc["sangat_rawan_own_post"] and len(sr):
         sr_sorted = sr.assign(_w=-sr["weight"]).sort_values(["_w", "id"])
+        forced_order = [int(site_keys[f"tps:{i}"]) for i in sr_sorted["id"]]
         take = sr_sorted.iloc[:p_max]
         forced = sorted(int(site_keys[f"tps:{i}"]) for i in take["id"])
         if len(sr) > p_max:
@@ -682,7 +685,35 @@ def mclp_problem(
 
     return MclpProblem(demand=demand, sites=sites, cover=cover, weights=w, p=int(p_max),
                        forced=forced, demand_own_site=d_own, ratios=ratios, team_size=team,
-                       reserve=int(reserve), available=int(available), relaxed=relaxed)
+                       reserve=int(reserve), available=int(available), relaxed=relaxed,
+                       forced_order=forced_order)
+
+
+def budget_curve(
+    prob: MclpProblem, *, budgets: Sequence[int], reserve_share: float, max_sweeps: int = 3,
+) -> list[dict[str, Any]]:
+    """Covered weight share the same stage would reach with other budgets (what-if).
+
+    Each budget keeps the same reserve share, team size and sangat rawan rule; sites come from
+    greedy+swap with at most ``max_sweeps`` swap sweeps (fast and deterministic; the exact
+    plan of the actual budget is in ``plan.json``).
+
+    Returns
+    -------
+    list of dict
+        ``personnel``, ``posts``, ``covered_weight_share`` per budget, in the order given.
+    """
+    total = float(prob.weights.sum())
+    out = []
+    for b in budgets:
+        b = int(b)
+        reserve = reserve_officers(b, share=reserve_share)
+        p = (b - reserve) // prob.team_size
+        chosen = greedy_swap(prob.cover, prob.weights, p, forced=prob.forced_order[:p],
+                             max_sweeps=max_sweeps)
+        share = covered_weight(prob.cover, prob.weights, chosen) / total if total > 0 else 0.0
+        out.append({"personnel": b, "posts": int(p), "covered_weight_share": round(share, 4)})
+    return out
 
 
 def plan_stage(
@@ -963,6 +994,14 @@ def plan_stage(
             "shortfall": int(sum(r.get("shortfall", 0) for r in relaxed if r["rule"] == "ratio")),
         },
         "reserve": reserve_info,
+        "budget_curve": {
+            "method": "greedy+swap, what-if: same reserve share, team and rules",
+            "keterangan": "perkiraan cakupan bobot kerawanan bila jumlah personel berbeda",
+            "points": budget_curve(
+                prob, budgets=sorted({max(0, int(round(budget * f)))
+                                      for f in alloc["budget_curve"]}),
+                reserve_share=float(alloc["reserve_share"])),
+        },
         "reach": {
             "max_minutes": float(rset["max_minutes"]),
             "method": "network" if graph is not None else "straight",

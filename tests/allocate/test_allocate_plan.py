@@ -427,3 +427,19 @@ def test_coverage_always_respects_radius_and_river_rule(seed, budget, river):
         else:
             assert d_km <= 3.0 + 1e-6
     assert res.plan_info["covered_weight"] == pytest.approx(covered, abs=1e-3)
+
+
+def test_budget_curve_reports_coverage_for_other_budgets():
+    # three separate TPS 10 km apart, weights 3, 2, 1: one post per extra team
+    rows = [{"id": "A", "dx": 0.0, "inc": 3.0}, {"id": "B", "dx": 10.0, "inc": 2.0},
+            {"id": "C", "dx": 20.0, "inc": 1.0}]
+    res = plan_stage(tps_frame(rows), NO_VENUES, unit_frame(), stage="voting", budget=4,
+                     allocation=alloc(budget_curve=[0.5, 1.5, 2.0]))
+    points = res.plan_info["budget_curve"]["points"]
+    assert [p["personnel"] for p in points] == [2, 6, 8]
+    assert [p["posts"] for p in points] == [1, 3, 4]
+    assert [p["covered_weight_share"] for p in points] == [0.5, 1.0, 1.0]
+    assert res.plan_info["covered_weight_share"] == pytest.approx(5 / 6, abs=1e-4)
+    off = plan_stage(tps_frame(rows), NO_VENUES, unit_frame(), stage="voting", budget=4,
+                     allocation=alloc(budget_curve=[]))
+    assert off.plan_info["budget_curve"]["points"] == []
