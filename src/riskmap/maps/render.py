@@ -225,6 +225,9 @@ def render_stage_map(
         The HTML page.
     """
     settings = map_settings(map_config)
+    if settings["passphrase"]:
+        log.warning("map.passphrase is written in the configuration: weaker than a passphrase "
+                    "in the environment variable %s", settings["passphrase_env"])
     decimals = int(settings["coordinate_decimals"])
     stage_label = STAGE_LABELS.get(stage, stage)
 

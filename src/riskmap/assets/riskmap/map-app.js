@@ -397,8 +397,9 @@
     unitKinds[u.kind] = (unitKinds[u.kind] || 0) + 1;
     var icon = L.divIcon({ className: "rm-unit rm-unit-" + u.kind,
       html: el("span", null, (LB.unit_kinds[u.kind] || u.kind).toUpperCase()), iconSize: null });
-    var m = L.marker([u.lat, u.lon], { icon: icon, pane: "rm-sites", zIndexOffset: 300,
-      title: u.name, alt: u.name });
+    /* the Polres above the TPS clusters (its badge sits above the point), the others under */
+    var m = L.marker([u.lat, u.lon], { icon: icon, pane: u.kind === "polres" ? "markerPane" : "rm-sites",
+      zIndexOffset: 1000, title: u.name, alt: u.name });
     m.bindPopup(function () {
       var box = popupBox(UI.unit + " \u00b7 " + (LB.unit_kinds[u.kind] || u.kind), u.name || u.id);
       box.row(UI.officers, num(u.personnel));

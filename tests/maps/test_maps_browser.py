@@ -265,3 +265,16 @@ def test_encrypted_map_opens_with_right_passphrase_only(page, write_map, artifac
     assert page.evaluate("window.riskmap.layers.tps.getLayers().length") == 5
     page.screenshot(artifacts / f"tiny-unlocked-{mode}.png")
     assert_clean(page)
+
+
+def test_fullscreen_and_fit_buttons(page, tiny_html, write_map):
+    open_map(page, write_map(tiny_html))
+    zoom = page.evaluate("window.riskmap.map.getZoom()")
+    page.evaluate("void window.riskmap.map.setZoom(8)")
+    page.evaluate("document.getElementById('rm-fit').click()")
+    assert page.evaluate("window.riskmap.map.getZoom()") == zoom
+    page.evaluate("document.getElementById('rm-full').click()")
+    page.pump(0.5)
+    assert page.evaluate("!!document.fullscreenElement"
+                         " || document.body.classList.contains('rm-pseudo-full')")
+    assert_clean(page)
