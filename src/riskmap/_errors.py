@@ -362,6 +362,11 @@ REASONS: dict[str, Reason] = {
         ("{n} baris kosong dilewati: baris {rows}", "", ""),
         ("{n} blank rows skipped: rows {rows}", "", ""),
     ),
+    "title_rows_skipped": R(
+        "warning",
+        ("{n} baris judul di atas baris kolom dilewati: baris {rows}", "", ""),
+        ("{n} title rows above the header row skipped: rows {rows}", "", ""),
+    ),
     "text_encoding": R(
         "warning",
         ("berkas bukan UTF-8; dibaca sebagai {encoding}", "", ""),

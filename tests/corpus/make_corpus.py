@@ -225,6 +225,27 @@ CASES_TEXT: dict[str, dict] = {
                    "values": [{"table": "tps", "id": "6210021012001", "column": "voters",
                                "equals": 1250}]},
     },
+    "tps_header_only": {
+        "tps.csv": TPS_HEADER,
+        "expect": {"fatal": [{"code": "no_usable_rows", "file": "tps.csv"}]},
+    },
+    "tps_xlsx_with_title_rows": {
+        "delete": ["tps.csv"],
+        "tps.xlsx@rows": [
+            ["DAFTAR TPS PEMILU 2024 KABUPATEN CONTOH"],
+            [],
+            ["Kode Desa", "Nomor TPS", "Lintang", "Bujur", "Jumlah DPT"],
+            ["62.10.02.1012", 1, -1.1005, 113.8605, 250],
+            ["62.10.02.2001", 1, None, 113.8795, 198],
+            [],
+            [],
+        ],
+        "expect": {"accepted": {"tps.xlsx": 1},
+                   "quarantined": {"tps.xlsx": {5: "missing_coordinates"}},
+                   "warnings": {"tps.xlsx": ["title_rows_skipped"]},
+                   "text_warnings": {"tps.xlsx": "1 baris judul di atas baris kolom dilewati: "
+                                                 "baris 1"}},
+    },
     "tps_windows_1252_encoding": {
         "tps.csv@cp1252": TPS_HEADER.replace("last_margin", "catatan") +
         "6210021012001,62.10.02.1012,-1.1005,113.8605,250,,,Balai Désa\n",

@@ -78,6 +78,9 @@ def test_corpus_case(case, tmp_path):
             assert value == pytest.approx(v["equals"], abs=1e-5)
         else:
             assert value == v["equals"]
+    for name, needle in expect.get("text_warnings", {}).items():
+        assert any(needle in w for w in region.quality[name]["warnings"]), (
+            region.quality[name]["warnings"])
     for name, needle in expect.get("text", {}).items():
         if name == "fatal":
             assert needle in "\n".join(describe(p) for p in region.fatal)

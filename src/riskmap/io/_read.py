@@ -30,6 +30,8 @@ class RawTable:
     n_cells: list[int]
     n_header: int
     n_raw: list[int] = field(default_factory=list)
+    records: list[list[str]] = field(default_factory=list)  # the cells of each row, unpadded
+    header_row: int = 1
     warnings: list[Problem] = field(default_factory=list)
 
 
@@ -75,6 +77,7 @@ def records_to_raw(records: list[tuple[int, list[str]]], file: str) -> RawTable:
     """
     blank: list[int] = []
     header: list[str] | None = None
+    header_row = 1
     data: list[list[str]] = []
     rows: list[int] = []
     for row, cells in records:
@@ -87,6 +90,7 @@ def records_to_raw(records: list[tuple[int, list[str]]], file: str) -> RawTable:
             while cells and not cells[-1].strip():
                 cells.pop()
             header = _unique_headers(cells)
+            header_row = row
             continue
         data.append(cells)
         rows.append(row)
@@ -99,10 +103,13 @@ def records_to_raw(records: list[tuple[int, list[str]]], file: str) -> RawTable:
     if header and not fixed:
         frame = pd.DataFrame({h: pd.Series([], dtype=object) for h in header})
     warnings = []
+    # Blank rows after the last record (formatted but empty spreadsheet rows) are not reported.
+    blank = [r for r in blank if rows and r < rows[-1]]
     if blank:
         warnings.append(Problem.make("blank_rows", file, n=len(blank), rows=_rows_text(blank)))
     return RawTable(file=file, cells=frame.reset_index(drop=True), rows=rows, n_cells=n_cells,
-                    n_header=width, n_raw=[len(c) for c in data], warnings=warnings)
+                    n_header=width, n_raw=[len(c) for c in data], records=stripped,
+                    header_row=header_row, warnings=warnings)
 
 
 def _strip_trailing(cells: list[str], width: int) -> list[str]:
@@ -114,6 +121,24 @@ def _strip_trailing(cells: list[str], width: int) -> list[str]:
 def _rows_text(rows: list[int], limit: int = 20) -> str:
     shown = ", ".join(str(r) for r in rows[:limit])
     return shown + (f" (+{len(rows) - limit})" if len(rows) > limit else "")
+
+
+def reheader(raw: RawTable, k: int) -> RawTable:
+    """Return ``raw`` with its record ``k`` as the header (the rows above it are dropped)."""
+    records = raw.records or [list(r) for r in raw.cells.itertuples(index=False)]
+    head = list(records[k])
+    while head and not str(head[-1]).strip():
+        head.pop()
+    header = _unique_headers([str(c) for c in head])
+    width = len(header)
+    body = [_strip_trailing(list(r), width) for r in records[k + 1:]]
+    fixed = [(r + [""] * width)[:width] for r in body]
+    cells = pd.DataFrame(fixed, columns=header, dtype=object) if fixed else pd.DataFrame(
+        {h: pd.Series([], dtype=object) for h in header})
+    return RawTable(file=raw.file, cells=cells, rows=raw.rows[k + 1:],
+                    n_cells=[len(r) for r in body], n_header=width,
+                    n_raw=list(raw.n_raw[k + 1:]), records=body,
+                    header_row=raw.rows[k], warnings=list(raw.warnings))
 
 
 def read_csv_text(text: str, file: str) -> RawTable:

@@ -38,7 +38,7 @@ from riskmap.io._parse import (
     split_kpu_tps_code,
     uses_thousands_dots,
 )
-from riskmap.io._read import RawTable
+from riskmap.io._read import RawTable, reheader
 
 # ----------------------------------------------------------------------------- the contract
 VENUE_KINDS = ("kpu_office", "ppk_office", "logistics_warehouse", "campaign_site",
@@ -265,6 +265,34 @@ def map_columns(
             if rank == 2:
                 warnings.append(Problem.make("column_alias", file, found=h, column=target))
     return {h: c for h, c in chosen.items() if c}, warnings
+
+
+def find_header(raw: RawTable, table: str, *, mapping: dict[str, str] | None = None,
+                search: int = 10) -> tuple[RawTable, list[int]]:
+    """Find the header row below title rows (``DAFTAR TPS ...`` above the real header).
+
+    When the first row does not name every required column but one of the next ``search``
+    rows names more of them, that row becomes the header; the rows above it are returned
+    (as spreadsheet row numbers) to be reported.
+    """
+
+    def score(headers: list[str]) -> int:
+        rename, _ = map_columns(headers, table, raw.file, mapping=mapping)
+        return len(set(rename.values()) & set(REQUIRED[table]))
+
+    best = score(list(raw.cells.columns))
+    if best == len(REQUIRED[table]):
+        return raw, []
+    best_k = None
+    records = raw.records or [list(r) for r in raw.cells.itertuples(index=False)]
+    for k in range(min(search, len(records))):
+        sc = score([str(c) for c in records[k]])
+        if sc > best and sc >= 2:
+            best, best_k = sc, k
+    if best_k is None:
+        return raw, []
+    skipped = [raw.header_row] + list(raw.rows[:best_k])
+    return reheader(raw, best_k), skipped
 
 
 # ------------------------------------------------------------------------------ validation
@@ -562,7 +590,11 @@ def validate_table(
         Language of the reason texts (``"id"`` or ``"en"``).
     """
     file = raw.file
+    raw, title_rows = find_header(raw, table, mapping=mapping)
     rename, warnings = map_columns(list(raw.cells.columns), table, file, mapping=mapping)
+    if title_rows:
+        warnings.insert(0, Problem.make("title_rows_skipped", file, n=len(title_rows),
+                                        rows=_rows_text(title_rows)))
     warnings = list(raw.warnings) + warnings
     present = set(rename.values())
     fatal: list[Problem] = []
@@ -753,7 +785,7 @@ def validate_table(
 
     quality = _quality(n, len(accepted), len(quarantined), reasons, warnings, lang)
     quarantine = quarantine_frame(raw, {i: ctx.problems[i] for i in quarantined}, lang)
-    if n > 0 and not accepted:
+    if (n > 0 or table == "tps") and not accepted:
         fatal.append(Problem.make("no_usable_rows", file, rows_read=n,
                                   stem=file.rsplit(".", 1)[0]))
     return TableResult(frame, quarantine, quality, fatal, row_problems, warnings)
