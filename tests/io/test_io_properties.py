@@ -126,3 +126,31 @@ def test_dms_round_trip(value, axis):
     out, got_axis, dms, _ = parse_coordinate(f"{deg}°{minutes:02d}'{seconds:05.2f}\"{letter}")
     assert dms and got_axis == axis
     assert abs(out - value) < 1e-5
+
+
+CORPUS_BASE = __import__("pathlib").Path(__file__).resolve().parents[1] / "corpus" / "base"
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(content=st.one_of(
+    st.binary(max_size=300),
+    st.text(max_size=300).map(lambda t: t.encode("utf-8")),
+    st.lists(st.lists(cell, max_size=9), max_size=5).map(
+        lambda rows: _csv(list(COLUMNS["tps"]), rows, ",").encode("utf-8")),
+), suffix=st.sampled_from([".csv", ".xlsx"]))
+def test_any_bytes_in_a_region_file_give_a_report_not_a_traceback(tmp_path_factory, content,
+                                                                   suffix):
+    import shutil
+
+    from riskmap.io import inspect_region
+
+    folder = tmp_path_factory.mktemp("r")
+    shutil.copytree(CORPUS_BASE, folder, dirs_exist_ok=True)
+    (folder / "tps.csv").unlink()
+    (folder / f"tps{suffix}").write_bytes(content)
+    region = inspect_region(folder)
+    for name, q in region.quality.items():
+        assert q["rows_read"] == q["accepted"] + q["quarantined"], name
+        assert len(region.quarantine[name]) == q["quarantined"], name
+    assert region.fatal or region.quality[f"tps{suffix}"]["accepted"] > 0

@@ -134,7 +134,8 @@ def validate_areas(
                 first_seen[code] = i
         name = str(row.get("village_name", "")).strip()
         if not name:
-            add(i, "missing_value", column="village_name", expected="nama desa/kelurahan")
+            add(i, "missing_value", column="village_name",
+                expected="nama desa/kelurahan" if lang != "en" else "a village name")
         geom = gdf.geometry.iloc[i]
         if geom is None or geom.is_empty:
             add(i, "missing_geometry", column="geometry")
