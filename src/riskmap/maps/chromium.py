@@ -36,6 +36,7 @@ FLAGS = (
     "--no-first-run",
     "--disable-sync",
     "--disable-quic",
+    "--disable-dev-shm-usage",
     "--disable-default-apps",
     "--disable-extensions",
     "--no-default-browser-check",
