@@ -59,6 +59,6 @@ cp "$NM/@noble/ciphers/LICENSE" "$ASSETS/noble/LICENSE-noble-ciphers"
 cp "$NM/@noble/hashes/LICENSE" "$ASSETS/noble/LICENSE-noble-hashes"
 
 (cd "$ASSETS" && find . -type f \( -name '*.js' -o -name '*.css' -o -name '*.png' \) \
-  -not -name 'noble-entry.mjs' | sort | xargs sha256sum) > "$ASSETS/SHA256SUMS"
+  -not -path './riskmap/*' | sort | xargs sha256sum) > "$ASSETS/SHA256SUMS"
 echo "vendored into $ASSETS:"
 cat "$ASSETS/SHA256SUMS"
