@@ -183,8 +183,17 @@ def validate_areas(
 
 
 def read_areas_file(path) -> gpd.GeoDataFrame:
-    """Read a GeoJSON, GeoPackage (first layer) or Shapefile; raise ``ValueError`` if unreadable."""
+    """Read a GeoJSON, GeoPackage (layer ``areas``, else the first) or Shapefile.
+
+    Raises ``ValueError`` with the reader's message when the file cannot be read.
+    """
     try:
-        return gpd.read_file(path, engine="pyogrio")
+        layer = None
+        if str(path).lower().endswith(".gpkg"):
+            import pyogrio
+
+            names = [str(n) for n in pyogrio.list_layers(path)[:, 0]]
+            layer = "areas" if "areas" in names else names[0] if names else None
+        return gpd.read_file(path, engine="pyogrio", layer=layer)
     except Exception as exc:  # pyogrio raises DataSourceError, DataLayerError, ...
         raise ValueError(f"{type(exc).__name__}: {exc}") from None

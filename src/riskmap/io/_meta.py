@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import difflib
-import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -49,8 +48,8 @@ _HINTS = {
 }
 
 
-def schema_problems(data: Any) -> list[tuple[str, str, Any, str]]:
-    """Every violation of the region schema as ``(path, message, value, description)``."""
+def schema_problems(data: Any, *, lang: str = "en") -> list[tuple[str, str, Any, str, str]]:
+    """Every violation of the schema as ``(path, message, value, description, validator)``."""
     from riskmap.config import load_schema
 
     schema = load_schema("region.schema.yaml")
@@ -59,9 +58,39 @@ def schema_problems(data: Any) -> list[tuple[str, str, Any, str]]:
     for err in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.path]):
         where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
         value = err.instance if not isinstance(err.instance, dict | list) else None
-        out.append((where, err.message, value, str(err.schema.get("description", ""))
-                    if isinstance(err.schema, dict) else ""))
+        message = _translate(err) if lang == "id" else err.message
+        out.append((where, message, value, str(err.schema.get("description", ""))
+                    if isinstance(err.schema, dict) else "", str(err.validator)))
     return out
+
+
+_TYPES = {"string": "teks", "integer": "bilangan bulat", "number": "angka",
+          "boolean": "true/false", "array": "daftar", "object": "pemetaan (kunci: nilai)"}
+
+
+def _translate(err: jsonschema.ValidationError) -> str:
+    """The schema violation in Bahasa Indonesia (the common cases; else jsonschema's text)."""
+    v, vv = err.validator, err.validator_value
+    if v == "required":
+        missing = [k for k in vv if isinstance(err.instance, dict) and k not in err.instance]
+        return "kunci wajib tidak ada: " + ", ".join(missing)
+    if v == "additionalProperties" and isinstance(err.instance, dict):
+        allowed = set((err.schema or {}).get("properties", {}))
+        extra = sorted(str(k) for k in err.instance if k not in allowed)
+        return "kunci tidak dikenal: " + ", ".join(extra)
+    if v == "type":
+        return f"{err.instance!r} bukan {_TYPES.get(vv, vv)}"
+    if v == "enum":
+        return f"{err.instance!r} bukan salah satu dari: " + ", ".join(map(str, vv))
+    if v == "pattern":
+        return f"{err.instance!r} tidak sesuai format"
+    if v == "minimum":
+        return f"{err.instance!r} lebih kecil dari {vv}"
+    if v == "minLength":
+        return "teks kosong"
+    if v == "minProperties":
+        return "kosong"
+    return err.message
 
 
 def load_schema_properties() -> dict[str, Any]:
@@ -89,23 +118,20 @@ def validate_meta(data: Any, *, file: str = "region.yaml",
                                  expected="name, code, personnel, stages",
                                  hint=hints["default"])]
     problems = []
-    for where, message, value, description in schema_problems(data):
+    for where, message, value, description, check in schema_problems(data, lang=lang):
         top = where.split(".")[0]
         hint = hints["default"]
         if top == "code":
             hint = hints["code"]
         elif where.endswith(("start", "end")):
             hint = hints["date"]
-        elif top in ("stages", "past_elections") and "does not match any of the regexes" not in \
-                message and "is not one of" in message:
-            hint = hints["stages"]
-        elif "not valid under any of the given schemas" in message or "propertyNames" in message:
+        elif top in ("stages", "past_elections") and check == "enum":
             hint = hints["stages"]
         if where == "(top level)":
             keys = list(load_schema_properties())
             description = ", ".join(keys)
-            unexpected = re.findall(r"'([^']+)' was unexpected", message) or re.findall(
-                r"\('([^']+)'", message)
+            unexpected = (sorted(str(k) for k in data if k not in keys)
+                          if check == "additionalProperties" else [])
             close = [m for u in unexpected for m in difflib.get_close_matches(u, keys, n=1)]
             if close:
                 hint = (f"maksud Anda `{close[0]}`?" if lang != "en"
