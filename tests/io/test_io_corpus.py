@@ -110,3 +110,13 @@ def test_every_reason_code_is_exercised_and_has_both_languages():
         assert code in text, f"reason {code} is not exercised by any test"
         assert all(REASONS[code].id) or REASONS[code].kind == "warning"
         assert REASONS[code].id[0] and REASONS[code].en[0]
+
+
+def test_absent_optional_files_are_said_so_in_the_quality_report(tmp_path):
+    folder, _ = build("optional_files_absent", tmp_path)
+    region = load_region(folder)
+    for name in ("venues.csv", "incidents.csv", "units.csv"):
+        assert region.quality[name]["missing"] == "optional file absent"
+        assert len(getattr(region, name[:-4])) == 0
+        assert list(region.quarantine[name].columns)[-2:] == ["reason", "reason_text"]
+    assert "venues.csv" not in region.input_files

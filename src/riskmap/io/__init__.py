@@ -169,7 +169,7 @@ def inspect_region(region_dir: str | Path, *, ingest: dict[str, Any] | None = No
                 problems.append(w)
                 quality[default_file] = {
                     "rows_read": 0, "accepted": 0, "quarantined": 0, "reasons": {},
-                    "warnings": [_warning_text(w, lang)],
+                    "warnings": [_warning_text(w, lang)], "missing": "optional file absent",
                 }
             else:
                 fatal.append(Problem.make("missing_file", default_file,
