@@ -278,3 +278,31 @@ def test_fullscreen_and_fit_buttons(page, tiny_html, write_map):
     assert page.evaluate("!!document.fullscreenElement"
                          " || document.body.classList.contains('rm-pseudo-full')")
     assert_clean(page)
+
+
+def test_markup_in_ids_and_kinds_stays_text_in_tooltips_and_search(page, write_map):
+    from tiny_map_data import tiny_stage
+
+    from riskmap.maps import render_stage_map
+
+    d = tiny_stage()
+    evil = "<img src=x onerror=alert(3)>"
+    d["tps_risk"].loc[0, "tps_id"] = evil
+    d["incidents"].loc[0, "kind"] = "<svg onload=alert(4)>"
+    d["areas"].loc[0, "village_name"] = "<b>Desa</b>"
+    html = render_stage_map(d["areas"], d["area_risk"], d["tps_risk"], d["posts"], d["venues"],
+                            d["incidents"], d["units"], d["reach"], as_of="2023-11-28",
+                            map_config={"layers_on": ["areas", "tps", "incidents_points"]})
+    open_map(page, write_map(html))
+    page.evaluate("window.riskmap.layers.tps.getLayers().forEach(m => m.openTooltip())")
+    page.evaluate("window.riskmap.layers.incidents_points.getLayers()"
+                  ".forEach(m => m.openTooltip())")
+    page.evaluate("""(() => { const i = document.getElementById('rm-search'); i.value = 'img';
+        i.dispatchEvent(new Event('input')); })()""")
+    page.evaluate("void window.riskmap.goToTps(" + json.dumps(evil) + ")")
+    page.pump(0.8)
+    assert evil in page.evaluate("document.body.innerText")
+    assert page.evaluate("document.querySelectorAll('img[src=x], svg[onload], "
+                         ".leaflet-pane b, .rm-results img').length") == 0
+    assert page.evaluate("window.__alerted === undefined")
+    assert_clean(page)

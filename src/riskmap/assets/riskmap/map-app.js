@@ -255,7 +255,7 @@
       rmRank: CLASS_RANK[t.cls] || 0
     });
     m.bindPopup(function () { return tpsPopup(t); }, popupOptions(300));
-    m.bindTooltip(UI.tps + " " + t.id, { direction: "top", offset: [0, -6] });
+    m.bindTooltip(el("span", null, UI.tps + " " + t.id), { direction: "top", offset: [0, -6] });
     tpsMarkerById[t.id] = m;
     tpsLayer.addLayer(m);
   });
@@ -380,6 +380,8 @@
     var m = L.circleMarker([i.lat, i.lon], { renderer: canvas, radius: 2.5 + i.sev,
       fillColor: SEV_COLORS[i.sev] || "#737373", fillOpacity: 0.9, color: "#fff", weight: 1 });
     m.bindPopup(function () { return incidentPopup(i); }, popupOptions(280));
+    m.bindTooltip(el("span", null, i.date + " \u00b7 " + (LB.incident_kinds[i.kind] || i.kind)),
+      { direction: "top", offset: [0, -4] });
     m.addTo(incidentPoints);
   });
   layers.incidents_points = incidentPoints;
