@@ -11,7 +11,6 @@ the connector speed (walking, or a boat to the bank). All coordinates in metres 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import geopandas as gpd
 import networkx as nx
@@ -279,10 +278,3 @@ def targets_from(tps: gpd.GeoDataFrame, venues: gpd.GeoDataFrame) -> tuple[gpd.G
     frame = pd.concat(parts, ignore_index=True)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=parts[0].crs), terrain
 
-
-def reach_settings_summary(reach: Mapping[str, Any]) -> dict[str, Any]:
-    """The reach settings as reported in ``plan.json``."""
-    return {
-        "max_minutes": reach["max_minutes"],
-        "terrain": {k: dict(v) for k, v in reach["terrain"].items()},
-    }
