@@ -3,7 +3,9 @@
    never as HTML. No network: no tiles unless an opt-in online base map is chosen. */
 (function () {
   "use strict";
+  var TIMES = { start: performance.now() };  /* ms since navigation start, per phase */
   var D = JSON.parse(document.getElementById("rm-data").textContent);
+  TIMES.data_parsed = performance.now();
   var UI = D.ui, S = D.settings, LB = D.labels;
   var COLORS = S.class_colors;
   var CLASS_RANK = { kurang_rawan: 0, rawan: 1, sangat_rawan: 2 };
@@ -100,6 +102,7 @@
   var layers = {};
   var meta = {};  /* key -> {label, count, legend: function(node)} */
 
+  TIMES.before_boundaries = performance.now();
   /* ------------------------------------------------------------------ boundaries */
   var B = D.boundaries;
   var boundaries = L.layerGroup();
@@ -137,6 +140,9 @@
     var show = map.hasLayer(boundaries) && z >= Math.max(S.village_labels_from_zoom, overviewBelow);
     if (show && !map.hasLayer(villageLabels)) villageLabels.addTo(map);
     if (!show && map.hasLayer(villageLabels)) map.removeLayer(villageLabels);
+    var cover = map.hasLayer(postsLayer) && z >= overviewBelow;
+    if (cover && !map.hasLayer(coverageLayer)) coverageLayer.addTo(map);
+    if (!cover && map.hasLayer(coverageLayer)) map.removeLayer(coverageLayer);
   }
   map.on("zoomend", updateLabels);
   layers.boundaries = boundaries;
@@ -145,6 +151,7 @@
       legendLine("#666", 0.8, null, UI.village));
   } };
 
+  TIMES.before_villages = performance.now();
   /* ------------------------------------------------------------------ villages */
   var tpsByVillage = {};
   D.tps.forEach(function (t) { (tpsByVillage[t.village] = tpsByVillage[t.village] || []).push(t); });
@@ -212,6 +219,7 @@
     });
   } };
 
+  TIMES.before_tps = performance.now();
   /* ------------------------------------------------------------------ TPS */
   function tpsPopup(t) {
     var box = popupBox(UI.tps + " \u00b7 " + t.village_name, UI.tps + " " + t.id);
@@ -267,8 +275,11 @@
     add(n, legendDot("#fff", UI.legend_tps_hard, null, true));
   } };
 
+  TIMES.before_posts = performance.now();
   /* ------------------------------------------------------------------ posts */
   var postsLayer = L.featureGroup();
+  /* coverage circles: drawn only when zoomed in (see updateLabels) */
+  var coverageLayer = L.layerGroup();
   var postMarkerById = {};
   function postPopup(p) {
     var box = popupBox(UI.post, p.name ? p.id + " \u00b7 " + p.name : p.id);
@@ -301,7 +312,7 @@
     if (p.radius_km) {
       L.circle([p.lat, p.lon], { radius: p.radius_km * 1000, pane: "rm-cover", interactive: false,
         color: "#08519c", weight: 1.2, dashArray: "5 4", fillColor: "#08519c", fillOpacity: 0.05 })
-        .addTo(postsLayer);
+        .addTo(coverageLayer);
     }
     var d = Math.round(18 + 4 * Math.sqrt(Math.max(p.personnel || 0, 0)));
     var dot = el("span", "rm-post", String(p.personnel || 0));
@@ -321,6 +332,7 @@
     n.appendChild(row);
   } };
 
+  TIMES.before_venues = performance.now();
   /* ------------------------------------------------------------------ venues */
   var venuesLayer = L.featureGroup();
   var venueKinds = {};
@@ -354,6 +366,7 @@
     });
   } };
 
+  TIMES.before_incidents = performance.now();
   /* ------------------------------------------------------------------ incidents */
   var SEV_COLORS = { 1: "#bdbdbd", 2: "#737373", 3: "#252525" };
   var heatPoints = D.incidents.map(function (i) { return [i.lat, i.lon, i.sev]; });
@@ -392,6 +405,7 @@
       });
     } };
 
+  TIMES.before_units = performance.now();
   /* ------------------------------------------------------------------ units */
   var unitsLayer = L.featureGroup();
   var unitKinds = {};
@@ -421,6 +435,7 @@
     });
   } };
 
+  TIMES.before_reach = performance.now();
   /* ------------------------------------------------------------------ reach */
   var reachLayer = L.featureGroup();
   D.reach.forEach(function (r) {
@@ -442,6 +457,7 @@
     add(n, legendDot("transparent", UI.legend_reach, null, false, 8, "#7b3294"));
   } };
 
+  TIMES.before_changes = performance.now();
   /* ------------------------------------------------------------------ changes */
   var changesLayer = L.featureGroup();
   var rose = D.villages.features.filter(function (f) { return f.properties.rose; });
@@ -465,6 +481,7 @@
       add(n, legendLine("#000", 3.5, null, "\u25b2 " + UI.class_rose));
     } };
 
+  TIMES.before_legend_helpers = performance.now();
   /* ------------------------------------------------------------------ legend helpers */
   function legendSwatch(color, text, count) {
     var row = el("div", "rm-leg-row"), sw = el("span", "rm-leg-sw");
@@ -502,7 +519,7 @@
       checkboxes[key].checked = !!on;
       checkboxes[key].parentNode.parentNode.classList.toggle("rm-off", !on);
     }
-    if (key === "boundaries") updateLabels();
+    if (key === "boundaries" || key === "posts") updateLabels();
   }
   var initiallyOn = {};
   S.layers_on.forEach(function (k) { initiallyOn[k] = true; });
@@ -741,6 +758,7 @@
     }
   });
 
+  TIMES.before_assemble = performance.now();
   /* ------------------------------------------------------------------ assemble */
   map.setView([0, 0], 5);  /* a provisional view so that controls can be measured */
   new Search().addTo(map);
@@ -750,7 +768,10 @@
   /* overview (the whole region): small markers without text, no coverage circles */
   overviewBelow = Math.min(map.getZoom() + 1.5, 12);
   if (regionBounds.isValid()) map.setMaxBounds(regionBounds.pad(0.6));
-  ORDER.slice().reverse().forEach(function (key) { if (initiallyOn[key]) setLayer(key, true); });
+  ORDER.slice().reverse().forEach(function (key) {
+    if (initiallyOn[key]) setLayer(key, true);
+    TIMES["added_" + key] = performance.now();
+  });
   updateLabels();
   document.addEventListener("fullscreenchange", function () { map.invalidateSize(); });
   map.on("popupopen", function () { map.getContainer().classList.add("rm-popup-open"); });
@@ -764,9 +785,10 @@
     map.invalidateSize();
   });
 
+  TIMES.layers_added = performance.now();
   window.riskmap = {
     map: map, layers: layers, setLayer: setLayer, goToTps: goToTps, goToVillage: goToVillage,
-    setBase: setBase, ready: null
+    setBase: setBase, ready: null, times: TIMES
   };
   map.whenReady(function () {
     window.requestAnimationFrame(function () {
