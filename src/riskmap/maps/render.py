@@ -304,7 +304,7 @@ def render_stage_map(
     if passphrase:
         payload = encrypt_html(page, passphrase, iterations=int(settings["kdf_iterations"]))
         page = protected_page(
-            payload, title=f"{UI['title']} {region_name} \u00b7 {stage_label}",
+            payload, title=f"{UI['title']} \u00b7 {region_name} \u00b7 {stage_label}",
             marking=settings["marking"], synthetic=bool(synthetic),
             csp=content_security_policy(settings["tile_layers"]),
         )
