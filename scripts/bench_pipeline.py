@@ -29,9 +29,20 @@ REPO = Path(__file__).resolve().parents[1]
 def run(region: Path, out: Path, cores: int) -> float:
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    cmd = ["snakemake", "--snakefile", str(REPO / "Snakefile"), "--cores", str(cores),
-           "--directory", str(out.parent), "--quiet", "all",
-           "--config", f"region={region}", f"results={out}"]
+    cmd = [
+        "snakemake",
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--cores",
+        str(cores),
+        "--directory",
+        str(out.parent),
+        "--quiet",
+        "all",
+        "--config",
+        f"region={region}",
+        f"results={out}",
+    ]
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - t0
@@ -46,8 +57,14 @@ def benchmark_table(out: Path) -> pd.DataFrame:
     for tsv in sorted((out / "benchmarks").rglob("*.tsv")):
         b = pd.read_csv(tsv, sep="\t")
         stage = tsv.parent.name if tsv.parent.name != "benchmarks" else "-"
-        rows.append({"rule": tsv.stem, "stage": stage, "seconds": float(b["s"].iloc[0]),
-                     "max_rss_mb": float(b["max_rss"].iloc[0])})
+        rows.append(
+            {
+                "rule": tsv.stem,
+                "stage": stage,
+                "seconds": float(b["s"].iloc[0]),
+                "max_rss_mb": float(b["max_rss"].iloc[0]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -63,14 +80,17 @@ def main(argv: list[str] | None = None) -> int:
     pd.set_option("display.width", 120)
     print(table.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
     print()
-    by_rule = table.groupby("rule").agg(jobs=("seconds", "size"), seconds=("seconds", "sum"),
-                                        peak_rss_mb=("max_rss_mb", "max"))
+    by_rule = table.groupby("rule").agg(
+        jobs=("seconds", "size"), seconds=("seconds", "sum"), peak_rss_mb=("max_rss_mb", "max")
+    )
     print(by_rule.to_string(float_format=lambda v: f"{v:.2f}"))
     print()
     print(f"region: {args.region}")
-    print(f"end-to-end wall time: {wall:.1f} s on {args.cores} cores "
-          f"(sum of job times {table['seconds'].sum():.1f} s); "
-          f"peak memory of any job: {table['max_rss_mb'].max():.0f} MB")
+    print(
+        f"end-to-end wall time: {wall:.1f} s on {args.cores} cores "
+        f"(sum of job times {table['seconds'].sum():.1f} s); "
+        f"peak memory of any job: {table['max_rss_mb'].max():.0f} MB"
+    )
     print(f"target < 60 s: {'met' if wall < 60 else 'NOT met'}")
     return 0
 

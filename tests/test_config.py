@@ -28,8 +28,15 @@ def test_shipped_config_and_every_stage_validate():
     overrides = load_stage_overrides(REPO / "config" / "stages")
     for stage in STAGES:
         merged = stage_config(config, overrides, stage)
-        assert set(merged) == {"ingest", "features", "model", "classes", "allocation", "reach",
-                               "map"}
+        assert set(merged) == {
+            "ingest",
+            "features",
+            "model",
+            "classes",
+            "allocation",
+            "reach",
+            "map",
+        }
 
 
 def test_unknown_top_level_key_is_named():
@@ -61,9 +68,11 @@ def test_region_stages_in_election_order(tmp_path):
 
 @pytest.mark.parametrize(
     "text, needle",
-    [("stages:\n  pemungutan: {start: 2024-02-14, end: 2024-02-14}\n", "pemungutan"),
-     ("name: x\n", "stages"),
-     ("stages: [\n", "not valid YAML")],
+    [
+        ("stages:\n  pemungutan: {start: 2024-02-14, end: 2024-02-14}\n", "pemungutan"),
+        ("name: x\n", "stages"),
+        ("stages: [\n", "not valid YAML"),
+    ],
 )
 def test_region_stages_errors_name_the_problem(tmp_path, text, needle):
     (tmp_path / "region.yaml").write_text(text)

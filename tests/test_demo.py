@@ -21,8 +21,14 @@ def built(tmp_path_factory):
 
 
 def test_rebuild_matches_the_shipped_region_byte_for_byte(built):
-    for name in ["areas.geojson", "tps.csv", "venues.csv", "incidents.csv", "units.csv",
-                 "region.yaml"]:
+    for name in [
+        "areas.geojson",
+        "tps.csv",
+        "venues.csv",
+        "incidents.csv",
+        "units.csv",
+        "region.yaml",
+    ]:
         assert (built / name).read_bytes() == (SHIPPED / name).read_bytes(), name
 
 

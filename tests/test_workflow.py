@@ -13,35 +13,85 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
-
 from tiny_region import write_tiny_region
 
 REPO = Path(__file__).resolve().parents[1]
 STAGES = ["campaign", "voting", "announcement"]  # the tiny region's calendar
 
 CONTRACT_COLUMNS = {
-    "area_risk.csv": ["village_code", "village_name", "subdistrict_name", "risk_score",
-                      "risk_class", "expected_incidents", "top_factors"],
-    "tps_risk.csv": ["tps_id", "village_code", "lat", "lon", "voters", "risk_score",
-                     "risk_class", "post_id"],
-    "posts.csv": ["post_id", "lat", "lon", "personnel", "site_kind", "site_id", "covered_tps",
-                  "covered_weight", "radius_km"],
+    "area_risk.csv": [
+        "village_code",
+        "village_name",
+        "subdistrict_name",
+        "risk_score",
+        "risk_class",
+        "expected_incidents",
+        "top_factors",
+    ],
+    "tps_risk.csv": [
+        "tps_id",
+        "village_code",
+        "lat",
+        "lon",
+        "voters",
+        "risk_score",
+        "risk_class",
+        "post_id",
+    ],
+    "posts.csv": [
+        "post_id",
+        "lat",
+        "lon",
+        "personnel",
+        "site_kind",
+        "site_id",
+        "covered_tps",
+        "covered_weight",
+        "radius_km",
+    ],
 }
-PLAN_KEYS = {"stage", "as_of", "personnel_budget", "personnel_assigned", "n_posts",
-             "demand_weight", "covered_weight_share", "solver", "input_sha256"}
-DETERMINISTIC = ["area_risk.csv", "tps_risk.csv", "posts.csv", "posts.geojson", "plan.json",
-                 "backtest.json", "quality.json", "reach.csv", "roster.csv"]
+PLAN_KEYS = {
+    "stage",
+    "as_of",
+    "personnel_budget",
+    "personnel_assigned",
+    "n_posts",
+    "demand_weight",
+    "covered_weight_share",
+    "solver",
+    "input_sha256",
+}
+DETERMINISTIC = [
+    "area_risk.csv",
+    "tps_risk.csv",
+    "posts.csv",
+    "posts.geojson",
+    "plan.json",
+    "backtest.json",
+    "quality.json",
+    "reach.csv",
+    "roster.csv",
+]
 CLASSES = {"kurang_rawan", "rawan", "sangat_rawan"}
 
 
 def run_pipeline(region: Path, out: Path, *extra: str) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    cmd = ["snakemake", "--snakefile", str(REPO / "Snakefile"), "--cores", "2",
-           "--directory", str(out.parent), "--config", f"region={region}", f"results={out}",
-           *extra]
-    return subprocess.run(cmd, cwd=out.parent, env=env, capture_output=True, text=True,
-                          timeout=600)
+    cmd = [
+        "snakemake",
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--cores",
+        "2",
+        "--directory",
+        str(out.parent),
+        "--config",
+        f"region={region}",
+        f"results={out}",
+        *extra,
+    ]
+    return subprocess.run(cmd, cwd=out.parent, env=env, capture_output=True, text=True, timeout=600)
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +130,12 @@ def test_every_contract_file_and_column(tiny_run):
         assert plan["stage"] == stage
         assert plan["personnel_assigned"] <= plan["personnel_budget"]
         assert plan["personnel_assigned"] == int(posts["personnel"].sum())
-        assert set(plan["input_sha256"]) >= {"tps.csv", "region.yaml", "incidents.csv"}
+        assert set(plan["input_sha256"]) >= {
+            "tps.csv",
+            "region.yaml",
+            "incidents.csv",
+            "routes.geojson",
+        }
         gj = json.loads((d / "posts.geojson").read_text())
         assert len(gj["features"]) == len(posts)
         gpkg = gpd.read_file(d / "area_risk.gpkg")
@@ -92,6 +147,8 @@ def test_every_contract_file_and_column(tiny_run):
         html = (d / "map.html").read_text()
         assert "<html" in html.lower()
         assert (d / "backtest.json").exists()
+        reach = pd.read_csv(d / "reach.csv")
+        assert "network" in set(reach["method"]), "routes.geojson was not used for reach"
     assert json.loads((out / "announcement" / "plan.json").read_text())["personnel_budget"] == 12
 
 
@@ -115,16 +172,31 @@ def test_incidents_from_the_stage_start_on_change_nothing(tiny_run, tmp_path):
     shutil.copytree(region, region2)
     inc = pd.read_csv(region2 / "incidents.csv", dtype=str)
     extra = pd.DataFrame(
-        [{"incident_id": f"LATE{k}", "date": d, "kind": "riot", "lat": inc["lat"].iloc[k],
-          "lon": inc["lon"].iloc[k], "severity": "3", "description": "sesudah tanggal peta"}
-         for k, d in enumerate(["2024-02-14", "2024-02-15", "2024-03-01", "2024-03-25"])]
+        [
+            {
+                "incident_id": f"LATE{k}",
+                "date": d,
+                "kind": "riot",
+                "lat": inc["lat"].iloc[k],
+                "lon": inc["lon"].iloc[k],
+                "severity": "3",
+                "description": "sesudah tanggal peta",
+            }
+            for k, d in enumerate(["2024-02-14", "2024-02-15", "2024-03-01", "2024-03-25"])
+        ]
     )
     pd.concat([inc, extra]).to_csv(region2 / "incidents.csv", index=False)
     out2 = tmp_path / "out"
     proc = run_pipeline(region2, out2)
     assert proc.returncode == 0, proc.stderr[-4000:]
-    for name in ["area_risk.csv", "tps_risk.csv", "posts.csv", "posts.geojson", "backtest.json",
-                 "reach.csv"]:
+    for name in [
+        "area_risk.csv",
+        "tps_risk.csv",
+        "posts.csv",
+        "posts.geojson",
+        "backtest.json",
+        "reach.csv",
+    ]:
         assert (out / "voting" / name).read_bytes() == (out2 / "voting" / name).read_bytes(), name
     plan1 = json.loads((out / "voting" / "plan.json").read_text())
     plan2 = json.loads((out2 / "voting" / "plan.json").read_text())
@@ -162,16 +234,29 @@ def test_dry_run_plans_every_stage_of_the_demo(tmp_path):
 
 @pytest.mark.parametrize(
     "config, needle",
-    [(["region=/no/such/region"], "region.yaml not found"),
-     (["colour=red"], "colour")],
+    [(["region=/no/such/region"], "region.yaml not found"), (["colour=red"], "colour")],
 )
 def test_configuration_errors_are_readable(tmp_path, config, needle):
     env = dict(os.environ)
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     proc = subprocess.run(
-        ["snakemake", "--snakefile", str(REPO / "Snakefile"), "--cores", "1", "-n",
-         "--directory", str(tmp_path), "--config", *config],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+        [
+            "snakemake",
+            "--snakefile",
+            str(REPO / "Snakefile"),
+            "--cores",
+            "1",
+            "-n",
+            "--directory",
+            str(tmp_path),
+            "--config",
+            *config,
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode != 0
     assert needle in proc.stderr

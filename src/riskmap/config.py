@@ -112,12 +112,17 @@ def stage_config(
     base = {key: config.get(key, {}) for key in SECTIONS}
     merged = deep_merge(base, overrides.get(stage, {}))
     problems = schema_errors(
-        {"region": str(config.get("region", "")), "results": str(config.get("results", "")),
-         **merged},
+        {
+            "region": str(config.get("region", "")),
+            "results": str(config.get("results", "")),
+            **merged,
+        },
         "config.schema.yaml",
     )
     if problems:
-        msg = f"config/stages/{stage}.yaml (merged over config/config.yaml) breaks the schema:\n  - "
+        msg = (
+            f"config/stages/{stage}.yaml (merged over config/config.yaml) breaks the schema:\n  - "
+        )
         raise ConfigError(msg + "\n  - ".join(problems))
     return merged
 
@@ -130,18 +135,23 @@ def region_stages(region_dir: Path) -> list[str]:
     """
     path = Path(region_dir) / "region.yaml"
     if not path.is_file():
-        raise ConfigError(f"{path}: region.yaml not found (the region folder needs one; "
-                          "`riskmap init DIR` writes a template)")
+        raise ConfigError(
+            f"{path}: region.yaml not found (the region folder needs one; "
+            "`riskmap init DIR` writes a template)"
+        )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ConfigError(f"{path}: not valid YAML ({exc})") from None
     stages = data.get("stages") if isinstance(data, Mapping) else None
     if not isinstance(stages, Mapping) or not stages:
-        raise ConfigError(f"{path}: key 'stages' must map stage names ({', '.join(STAGES)}) "
-                          "to {start, end} dates")
+        raise ConfigError(
+            f"{path}: key 'stages' must map stage names ({', '.join(STAGES)}) "
+            "to {start, end} dates"
+        )
     unknown = sorted(str(s) for s in stages if s not in STAGES)
     if unknown:
-        raise ConfigError(f"{path}: unknown stage(s) {', '.join(unknown)}; "
-                          f"stage keys are {', '.join(STAGES)}")
+        raise ConfigError(
+            f"{path}: unknown stage(s) {', '.join(unknown)}; stage keys are {', '.join(STAGES)}"
+        )
     return [s for s in STAGES if s in stages]

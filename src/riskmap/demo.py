@@ -1,4 +1,4 @@
-"""Build the Gunung Mas demo region from real boundaries and TPS counts plus labelled synthetic data.
+"""Build the Gunung Mas demo region: real boundaries and TPS counts, labelled synthetic data.
 
 Real (copied in ``data/sources/kalteng/``, see its SOURCES.md):
   the 127 desa/kelurahan polygons and codes, the 12 kecamatan, the number of TPS per desa for
@@ -91,9 +91,21 @@ ELECTIONS: dict[str, dict[str, tuple[str, str]]] = {
 CURRENT_ELECTION = "Pemilu 2024"
 
 STAGE_KINDS: dict[str, dict[str, float]] = {
-    "campaign": {"hate_speech": 3, "demonstration": 2, "vandalism": 3, "clash": 1, "intimidation": 1},
+    "campaign": {
+        "hate_speech": 3,
+        "demonstration": 2,
+        "vandalism": 3,
+        "clash": 1,
+        "intimidation": 1,
+    },
     "quiet_period": {"vote_buying": 4, "intimidation": 2, "hate_speech": 1},
-    "voting": {"intimidation": 2, "vote_buying": 2, "logistics_disruption": 2, "clash": 1, "other": 1},
+    "voting": {
+        "intimidation": 2,
+        "vote_buying": 2,
+        "logistics_disruption": 2,
+        "clash": 1,
+        "other": 1,
+    },
     "recapitulation": {"demonstration": 3, "logistics_disruption": 2, "intimidation": 1},
     "announcement": {"demonstration": 4, "riot": 1, "clash": 1},
     "background": {"other": 2, "clash": 1, "intimidation": 1, "vandalism": 1},
@@ -116,6 +128,8 @@ KIND_TEXT = {
     "logistics_disruption": "Gangguan distribusi logistik",
     "other": "Gangguan kamtibmas lain",
 }
+
+ORIGIN_TEXT = {"desa": "di desa", "venue": "dekat lokasi kegiatan", "ulang": "pengulangan"}
 
 
 @dataclass(frozen=True)
@@ -194,7 +208,7 @@ def tps_counts_from_sources(sources: Path) -> pd.Series:
 
 
 def tallies_2019_from_sources(sources: Path) -> pd.DataFrame:
-    """Return the 2019 per-TPS DPT and presidential tallies keyed by dotted village code and number."""
+    """Return the 2019 per-TPS DPT and presidential tallies by dotted village code and number."""
     raw = pd.read_csv(sources / "gunungmas_tps2019_dpt.csv", dtype={"kode_desa": str})
     k = raw["kode_desa"]
     raw["village_code"] = k.str[0:2] + "." + k.str[2:4] + "." + k.str[4:6] + "." + k.str[6:10]
@@ -207,7 +221,7 @@ def tallies_2019_from_sources(sources: Path) -> pd.DataFrame:
 
 
 def seats_from_sources(sources: Path, areas: gpd.GeoDataFrame) -> pd.DataFrame:
-    """Return the seat village (code, name) of each kecamatan from the summary's inferred capital."""
+    """Return the seat village of each kecamatan from the summary's inferred capital."""
     summary = pd.read_csv(sources / "gunungmas_kecamatan_summary.csv", dtype=str)
     rows = []
     for _, rec in summary.sort_values("kode").iterrows():
@@ -274,7 +288,7 @@ def make_tps(
     seats: pd.DataFrame,
     rng: np.random.Generator,
 ) -> pd.DataFrame:
-    """Place the real number of TPS per village around its settlement, with 2019 voters and margins."""
+    """Place the real number of TPS per village around its settlement, with 2019 voters."""
     polys = areas_utm.set_index("village_code").geometry
     tal = tallies.set_index(["village_code", "no_tps"])
     fallback_voters = float(tallies["voters_2019"].median())
@@ -305,7 +319,16 @@ def make_tps(
     )
     tps["special"] = False
     return tps[
-        ["tps_id", "village_code", "lat", "lon", "voters", "hard_to_reach", "special", "last_margin"]
+        [
+            "tps_id",
+            "village_code",
+            "lat",
+            "lon",
+            "voters",
+            "hard_to_reach",
+            "special",
+            "last_margin",
+        ]
     ]
 
 
@@ -339,11 +362,16 @@ def hard_to_reach_villages(
 
 
 def make_units(
-    areas_utm: gpd.GeoDataFrame, seats: pd.DataFrame, settlements: pd.Series, rng: np.random.Generator
+    areas_utm: gpd.GeoDataFrame,
+    seats: pd.DataFrame,
+    settlements: pd.Series,
+    rng: np.random.Generator,
 ) -> pd.DataFrame:
     """The Polres in Kuala Kurun and one Polsek at each kecamatan seat, with personnel."""
     polys = areas_utm.set_index("village_code").geometry
-    rows = [{"unit_id": "POLRES-GM", "kind": "polres", "name": "Polres Gunung Mas", "personnel": 109}]
+    rows = [
+        {"unit_id": "POLRES-GM", "kind": "polres", "name": "Polres Gunung Mas", "personnel": 109}
+    ]
     points = [settlements[KUALA_KURUN_CODE]]
     for _, s in seats.iterrows():
         code = s["village_code"]
@@ -368,7 +396,7 @@ def make_venues(
     village_voters: pd.Series,
     rng: np.random.Generator,
 ) -> pd.DataFrame:
-    """KPU office, warehouse, PPK offices, party offices and campaign sites per election, one VVIP visit."""
+    """KPU office, warehouse, PPK offices, party posts and campaign sites, one VVIP visit."""
     polys = areas_utm.set_index("village_code").geometry
     rows: list[dict] = []
     points: list[Point] = []
@@ -387,11 +415,21 @@ def make_venues(
         points.append(_point_near(rng, polys[code], settlements[code], sigma))
 
     add("KPU-GM", "kpu_office", "Kantor KPU Kabupaten Gunung Mas", KUALA_KURUN_CODE, crowd=300)
-    add("GUDANG-GM", "logistics_warehouse", "Gudang Logistik KPU Gunung Mas", KUALA_KURUN_CODE,
-        crowd=80)
+    add(
+        "GUDANG-GM",
+        "logistics_warehouse",
+        "Gudang Logistik KPU Gunung Mas",
+        KUALA_KURUN_CODE,
+        crowd=80,
+    )
     for _, s in seats.iterrows():
-        add("PPK-" + s["subdistrict_code"].replace(".", ""), "ppk_office",
-            f"Kantor PPK Kecamatan {s['subdistrict_name']}", s["village_code"], crowd=60)
+        add(
+            "PPK-" + s["subdistrict_code"].replace(".", ""),
+            "ppk_office",
+            f"Kantor PPK Kecamatan {s['subdistrict_name']}",
+            s["village_code"],
+            crowd=60,
+        )
 
     weights = village_voters / village_voters.sum()
     codes = weights.index.to_numpy()
@@ -403,19 +441,39 @@ def make_venues(
         span = (c_end - c_start).days
         # party campaign posts: from the campaign's start to the announcement's end
         for j, code in enumerate(seats["village_code"].tolist()[:6], start=1):
-            add(f"PARTAI{year}-{j:02d}", "party_office", f"Posko Pemenangan {j} (sintetis)",
-                code, start=calendar["campaign"][0], end=calendar["announcement"][1], crowd=40)
+            add(
+                f"PARTAI{year}-{j:02d}",
+                "party_office",
+                f"Posko Pemenangan {j} (sintetis)",
+                code,
+                start=calendar["campaign"][0],
+                end=calendar["announcement"][1],
+                crowd=40,
+            )
         picks = rng.choice(codes, size=n_sites[election], p=weights.to_numpy())
         for j, code in enumerate(picks, start=1):
             day = c_start + pd.Timedelta(days=int(rng.integers(0, span + 1)))
             length = int(rng.integers(0, 3))
             end = min(day + pd.Timedelta(days=length), c_end)
             crowd = int(round(float(rng.lognormal(math.log(600), 0.7)), -1))
-            add(f"KAMPANYE{year}-{j:03d}", "campaign_site",
-                f"Lapangan Kampanye {names[code]} (sintetis)", code,
-                start=day.date().isoformat(), end=end.date().isoformat(), crowd=crowd)
-    add("VVIP-2024-01", "vvip_visit", "Kunjungan VVIP ke Kuala Kurun (sintetis)", KUALA_KURUN_CODE,
-        start="2024-01-18", end="2024-01-18", crowd=5000)
+            add(
+                f"KAMPANYE{year}-{j:03d}",
+                "campaign_site",
+                f"Lapangan Kampanye {names[code]} (sintetis)",
+                code,
+                start=day.date().isoformat(),
+                end=end.date().isoformat(),
+                crowd=crowd,
+            )
+    add(
+        "VVIP-2024-01",
+        "vvip_visit",
+        "Kunjungan VVIP ke Kuala Kurun (sintetis)",
+        KUALA_KURUN_CODE,
+        start="2024-01-18",
+        end="2024-01-18",
+        crowd=5000,
+    )
     venues = pd.DataFrame(rows)
     venues["lon"], venues["lat"] = _to_lonlat(points, areas_utm.crs)
     return venues[["venue_id", "kind", "name", "lat", "lon", "start", "end", "expected_crowd"]]
@@ -435,7 +493,7 @@ def _draw_severity(rng: np.random.Generator, kind: str) -> int:
 def village_propensity(
     village_voters: pd.Series, model: IncidentModel, rng: np.random.Generator
 ) -> pd.Series:
-    """Latent incident propensity per village: voters x LogNormal x (hot_factor for hot villages)."""
+    """Latent incident propensity per village: voters x LogNormal x hot factor."""
     codes = village_voters.index.to_numpy()
     h = rng.lognormal(0.0, model.propensity_sigma, size=len(codes))
     n_hot = max(1, int(round(model.hot_share * len(codes))))
@@ -457,7 +515,9 @@ def make_incidents(
     crs = areas_utm.crs
     region = areas_utm.geometry.union_all()
     tps_pts = gpd.GeoSeries(gpd.points_from_xy(tps["lon"], tps["lat"]), crs=WGS84).to_crs(crs)
-    tps_by_village = {c: np.flatnonzero(tps["village_code"].to_numpy() == c) for c in propensity.index}
+    tps_by_village = {
+        c: np.flatnonzero(tps["village_code"].to_numpy() == c) for c in propensity.index
+    }
     ven_pts = gpd.GeoSeries(gpd.points_from_xy(venues["lon"], venues["lat"]), crs=WGS84).to_crs(crs)
     share = propensity / propensity.sum()
     events: list[tuple[pd.Timestamp, str, Point, str]] = []
@@ -467,8 +527,11 @@ def make_incidents(
         idx = tps_by_village[code]
         w = tps["voters"].to_numpy(dtype=float)[idx]
         k = idx[rng.choice(len(idx), p=w / w.sum())] if len(idx) else None
-        centre = tps_pts.iloc[k] if k is not None else areas_utm.set_index("village_code").geometry[
-            code].representative_point()
+        centre = (
+            tps_pts.iloc[k]
+            if k is not None
+            else areas_utm.set_index("village_code").geometry[code].representative_point()
+        )
         p = _jitter_inside(rng, region, centre, 300.0)
         events.append((day, _draw_kind(rng, stage), p, "desa"))
 
@@ -527,8 +590,7 @@ def make_incidents(
             "lon": lon,
             "severity": [_draw_severity(rng, e[1]) for e in events],
             "description": [
-                f"{KIND_TEXT[e[1]]} (data sintetis, {'dekat lokasi kegiatan' if e[3] == 'venue' else 'pengulangan' if e[3] == 'ulang' else 'di desa'})"
-                for e in events
+                f"{KIND_TEXT[e[1]]} (data sintetis, {ORIGIN_TEXT[e[3]]})" for e in events
             ],
         }
     )
@@ -547,7 +609,7 @@ REGION_YAML = """\
 # Demo region: Kabupaten Gunung Mas, Kalimantan Tengah.
 # Real: desa/kecamatan boundaries and codes, number of TPS per desa (2024), 2019 DPT per TPS.
 # Synthetic: everything else (TPS points, venues, police units, incidents). Made by
-#   python -m riskmap.demo --sources data/sources/kalteng --out data/regions/gunung-mas --seed {seed}
+#   python -m riskmap.demo --out data/regions/gunung-mas --seed {seed}
 name: Kabupaten Gunung Mas
 code: "62.10"
 synthetic: true
@@ -587,7 +649,7 @@ def _write_csv(frame: pd.DataFrame, path: Path) -> None:
 
 
 def build_demo_region(sources: Path, out: Path, *, seed: int = DEFAULT_SEED) -> dict[str, int]:
-    """Write the demo region folder ``out`` from the real files in ``sources``; return row counts."""
+    """Write the demo region ``out`` from the real files in ``sources``; return row counts."""
     rng = np.random.default_rng(seed)
     areas = areas_from_sources(sources)
     crs = utm_crs_for(areas)

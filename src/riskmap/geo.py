@@ -38,7 +38,7 @@ def utm_crs_for(areas: gpd.GeoDataFrame) -> CRS:
 
 
 def points_from_lonlat(frame: pd.DataFrame, *, crs: CRS | str | None = None) -> gpd.GeoDataFrame:
-    """Turn a table with ``lon``/``lat`` columns into a point GeoDataFrame (optionally projected)."""
+    """Turn a table with ``lon``/``lat`` columns into points (projected to ``crs`` if given)."""
     gdf = gpd.GeoDataFrame(
         frame.copy(),
         geometry=gpd.points_from_xy(frame["lon"].astype(float), frame["lat"].astype(float)),

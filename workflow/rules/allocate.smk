@@ -7,6 +7,8 @@ rule allocate:
         tps=rules.ingest.output.tps,
         venues=rules.ingest.output.venues,
         units=rules.ingest.output.units,
+        areas=rules.ingest.output.areas,
+        routes=rules.ingest.output.routes,
         tps_scores=rules.score.output.tps_scores,
         venue_scores=rules.score.output.venue_scores,
         model=rules.score.output.model,

@@ -15,6 +15,7 @@ rule ingest:
         venues=WORK / "ingest" / "venues.csv",
         incidents=WORK / "ingest" / "incidents.csv",
         units=WORK / "ingest" / "units.csv",
+        routes=WORK / "ingest" / "routes.geojson",
         quality=expand(OUT / "{stage}" / "quality.json", stage=STAGES),
         quarantine=expand(
             OUT / "{stage}" / "quarantine" / "{table}.csv", stage=STAGES, table=QUARANTINE_TABLES

@@ -53,7 +53,7 @@ def step_parser(description: str) -> argparse.ArgumentParser:
 
 
 def run_step(main: Callable[[argparse.Namespace], None], args: argparse.Namespace) -> int:
-    """Run ``main(args)`` with logging to ``args.log``; input errors end with a message, status 1."""
+    """Run ``main(args)`` logging to ``args.log``; input errors end with a message, status 1."""
     from riskmap._errors import RegionInputError
 
     handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
@@ -61,7 +61,9 @@ def run_step(main: Callable[[argparse.Namespace], None], args: argparse.Namespac
         Path(args.log).parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.FileHandler(args.log, mode="w", encoding="utf-8"))
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", handlers=handlers,
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(message)s",
+        handlers=handlers,
         force=True,
     )
     try:
@@ -127,8 +129,9 @@ def write_geojson(frame: gpd.GeoDataFrame, path: Path) -> None:
     data = json.loads(geo.to_json(drop_id=True, to_wgs84=False))
     data.pop("crs", None)
     with atomic_path(path) as tmp:
-        Path(tmp).write_text(json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n",
-                             encoding="utf-8")
+        Path(tmp).write_text(
+            json.dumps(data, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
 
 
 def sha256_of(path: Path) -> str:
@@ -168,9 +171,17 @@ class WorkTables:
         out = []
         for election in self.meta["region"].get("past_elections", []) or []:
             for stage, w in (election.get("stages") or {}).items():
-                out.append((election["name"], stage, pd.Timestamp(w["start"]),
-                            pd.Timestamp(w["end"])))
+                out.append(
+                    (election["name"], stage, pd.Timestamp(w["start"]), pd.Timestamp(w["end"]))
+                )
         return sorted(out, key=lambda t: (t[2], t[3], t[1]))
+
+    def routes_utm(self, work: Path) -> gpd.GeoDataFrame | None:
+        """The region's routes (roads, rivers, trails) in UTM, or None when it has none."""
+        if not self.meta.get("routes", {}).get("features"):
+            return None
+        routes = gpd.read_file(Path(work) / "ingest" / "routes.geojson", engine="pyogrio")
+        return routes.set_crs(WGS84, allow_override=True).to_crs(self.crs)
 
     def utm(self, name: str) -> gpd.GeoDataFrame:
         """Return a table (or the areas) projected to the region's UTM zone."""
@@ -187,8 +198,12 @@ def read_work(work: Path) -> WorkTables:
     areas["village_code"] = areas["village_code"].astype(str)
     tables = {}
     for name in TABLES:
-        frame = pd.read_csv(folder / f"{name}.csv", dtype={c: str for c in STRING_COLUMNS[name]},
-                            keep_default_na=False, na_values=[""])
+        frame = pd.read_csv(
+            folder / f"{name}.csv",
+            dtype={c: str for c in STRING_COLUMNS[name]},
+            keep_default_na=False,
+            na_values=[""],
+        )
         for col in STRING_COLUMNS[name]:
             if col in frame:
                 frame[col] = frame[col].fillna("").astype(str)
@@ -202,7 +217,7 @@ def read_work(work: Path) -> WorkTables:
 
 
 def active_venues(venues: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """Venues whose dates overlap the window [start, end]; venues without dates are always active."""
+    """Venues whose dates overlap [start, end]; venues without dates are always active."""
     v_start = venues["start"].fillna(pd.Timestamp.min)
     v_end = venues["end"].fillna(pd.Timestamp.max)
     return venues[(v_start <= end) & (v_end >= start)].reset_index(drop=True)

@@ -23,25 +23,48 @@ from riskmap.steps._common import (
     write_json,
 )
 
-TPS_COLUMNS = ["tps_id", "village_code", "lat", "lon", "voters", "risk_score", "risk_class", "post_id"]
+TPS_COLUMNS = [
+    "tps_id",
+    "village_code",
+    "lat",
+    "lon",
+    "voters",
+    "risk_score",
+    "risk_class",
+    "post_id",
+]
 TPS_EXTRA = ["expected_incidents", "hard_to_reach", "special", "top_factors"]
 POST_COLUMNS = [
-    "post_id", "lat", "lon", "personnel", "site_kind", "site_id", "covered_tps", "covered_weight",
+    "post_id",
+    "lat",
+    "lon",
+    "personnel",
+    "site_kind",
+    "site_id",
+    "covered_tps",
+    "covered_weight",
     "radius_km",
 ]
 
 
 def scored_tps(tps: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     """Join the model's TPS scores to the ingested TPS table (one row per accepted TPS)."""
-    scores = scores.drop(columns=[c for c in ("village_code", "lat", "lon", "voters") if c in scores])
+    scores = scores.drop(
+        columns=[c for c in ("village_code", "lat", "lon", "voters") if c in scores]
+    )
     return tps.merge(scores, on="tps_id", how="left", validate="1:1")
 
 
 def scored_venues(venues: pd.DataFrame, scores: pd.DataFrame, start, end) -> pd.DataFrame:
     """The venues active in the stage window with the model's expected incidents."""
     active = active_venues(venues, start, end)
-    scores = scores[["venue_id", "expected_incidents"]] if len(scores) else pd.DataFrame(
-        {"venue_id": pd.Series(dtype=str), "expected_incidents": pd.Series(dtype=float)})
+    scores = (
+        scores[["venue_id", "expected_incidents"]]
+        if len(scores)
+        else pd.DataFrame(
+            {"venue_id": pd.Series(dtype=str), "expected_incidents": pd.Series(dtype=float)}
+        )
+    )
     out = active.merge(scores, on="venue_id", how="left", validate="1:1")
     out["expected_incidents"] = out["expected_incidents"].fillna(0.0)
     return out
@@ -54,15 +77,24 @@ def allocate(args: argparse.Namespace) -> None:
     start, end = work.stage_window(args.stage)
     budget = int(work.meta["region"]["stages"][args.stage]["personnel"])
     tps = scored_tps(work.tps, pd.read_csv(stage_work / "tps_scores.csv", dtype={"tps_id": str}))
+    names = work.areas[["village_code", "village_name"]]
+    tps = tps.merge(names, on="village_code", how="left", validate="m:1")
     venues = scored_venues(
-        work.venues, pd.read_csv(stage_work / "venue_scores.csv", dtype={"venue_id": str}),
-        start, end,
+        work.venues,
+        pd.read_csv(stage_work / "venue_scores.csv", dtype={"venue_id": str}),
+        start,
+        end,
     )
     crs = work.crs
     res = plan_stage(
-        points_from_lonlat(tps, crs=crs), points_from_lonlat(venues, crs=crs), work.utm("units"),
-        stage=args.stage, budget=budget, allocation=params["allocation"], reach=params["reach"],
-        routes=None,
+        points_from_lonlat(tps, crs=crs),
+        points_from_lonlat(venues, crs=crs),
+        work.utm("units"),
+        stage=args.stage,
+        budget=budget,
+        allocation=params["allocation"],
+        reach=params["reach"],
+        routes=work.routes_utm(args.work),
     )
     tps["post_id"] = tps["tps_id"].map(res.tps_post).fillna("")
     tps = tps.sort_values("tps_id").reset_index(drop=True)
@@ -86,8 +118,11 @@ def allocate(args: argparse.Namespace) -> None:
         "personnel_budget": budget,
         "input_sha256": work.meta["input_sha256"],
         "model": model_info,
-        "region": {"name": work.meta["region"].get("name"), "code": work.meta["region"].get("code"),
-                   "synthetic": bool(work.meta["region"].get("synthetic", False))},
+        "region": {
+            "name": work.meta["region"].get("name"),
+            "code": work.meta["region"].get("code"),
+            "synthetic": bool(work.meta["region"].get("synthetic", False)),
+        },
     }
     write_json(plan, args.out / "plan.json")
 

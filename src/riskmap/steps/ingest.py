@@ -10,11 +10,13 @@ from pathlib import Path
 
 from riskmap.geo import utm_crs_for
 from riskmap.io import load_region, write_quarantine
+from riskmap.routes import find_routes, read_routes
 from riskmap.steps._common import (
     TABLES,
     run_step,
     sha256_of,
     write_csv,
+    write_geojson,
     write_gpkg,
     write_json,
 )
@@ -28,13 +30,20 @@ def ingest(args: argparse.Namespace) -> None:
     folder = Path(args.work) / "ingest"
     folder.mkdir(parents=True, exist_ok=True)
     crs = utm_crs_for(region.areas)
+    routes_path = find_routes(args.region)
+    routes = read_routes(routes_path)
+    input_files = dict(region.input_files)
+    if routes_path is not None:
+        input_files[routes_path.name] = routes_path
     meta = {
         "region": region.meta,
         "utm_crs": crs.to_string(),
-        "input_sha256": {name: sha256_of(path) for name, path in sorted(region.input_files.items())},
+        "input_sha256": {name: sha256_of(path) for name, path in sorted(input_files.items())},
+        "routes": {"file": routes_path.name if routes_path else None, "features": len(routes)},
     }
     write_json(meta, folder / "region.json")
     write_gpkg(region.areas, folder / "areas.gpkg", layer="areas")
+    write_geojson(routes, folder / "routes.geojson")
     for name in TABLES:
         frame = getattr(region, name).copy()
         for col in ("date", "start", "end"):
@@ -44,8 +53,13 @@ def ingest(args: argparse.Namespace) -> None:
     for stage_dir in args.stage_dirs:
         write_quarantine(region, Path(stage_dir))
     for name, q in sorted(region.quality.items()):
-        log.info("%s: %s read, %s accepted, %s quarantined", name, q.get("rows_read"),
-                 q.get("accepted"), q.get("quarantined"))
+        log.info(
+            "%s: %s read, %s accepted, %s quarantined",
+            name,
+            q.get("rows_read"),
+            q.get("accepted"),
+            q.get("quarantined"),
+        )
 
 
 def main(argv: list[str] | None = None) -> int:

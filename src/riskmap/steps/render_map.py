@@ -32,8 +32,11 @@ def render(args: argparse.Namespace) -> None:
     start, end = work.stage_window(args.stage)
     region = work.meta["region"]
     area_risk = pd.read_csv(args.out / "area_risk.csv", dtype={"village_code": str})
-    tps_risk = pd.read_csv(args.out / "tps_risk.csv", dtype={"tps_id": str, "village_code": str,
-                                                              "post_id": str}, keep_default_na=False)
+    tps_risk = pd.read_csv(
+        args.out / "tps_risk.csv",
+        dtype={"tps_id": str, "village_code": str, "post_id": str},
+        keep_default_na=False,
+    )
     posts = pd.read_csv(args.out / "posts.csv", dtype={"post_id": str, "site_id": str})
     reach = pd.read_csv(args.out / "reach.csv", dtype=str, keep_default_na=False)
     previous = None
@@ -41,12 +44,22 @@ def render(args: argparse.Namespace) -> None:
         previous = pd.read_csv(args.previous, dtype={"village_code": str})
     incidents = work.incidents[work.incidents["date"] < start].reset_index(drop=True)
     html = render_stage_map(
-        work.areas, area_risk, tps_risk, posts, active_venues(work.venues, start, end), incidents,
-        work.units, reach,
-        region_name=region.get("name", ""), stage=args.stage,
-        as_of=start.date().isoformat(), window_end=end.date().isoformat(),
-        generated=dt.date.today().isoformat(), synthetic=bool(region.get("synthetic", False)),
-        previous_area_risk=previous, map_config=map_config,
+        work.areas,
+        area_risk,
+        tps_risk,
+        posts,
+        active_venues(work.venues, start, end),
+        incidents,
+        work.units,
+        reach,
+        region_name=region.get("name", ""),
+        stage=args.stage,
+        as_of=start.date().isoformat(),
+        window_end=end.date().isoformat(),
+        generated=dt.date.today().isoformat(),
+        synthetic=bool(region.get("synthetic", False)),
+        previous_area_risk=previous,
+        map_config=map_config,
         passphrase=passphrase_from(map_config),
     )
     with atomic_path(args.out / "map.html") as tmp:

@@ -18,8 +18,13 @@ from riskmap.steps._common import (
 )
 
 AREA_COLUMNS = [
-    "village_code", "village_name", "subdistrict_name", "risk_score", "risk_class",
-    "expected_incidents", "top_factors",
+    "village_code",
+    "village_name",
+    "subdistrict_name",
+    "risk_score",
+    "risk_class",
+    "expected_incidents",
+    "top_factors",
 ]
 
 
@@ -27,10 +32,18 @@ def score_tables(work: WorkTables, stage: str, params: dict):
     """Run the model for one stage on the ingested tables."""
     start, end = work.stage_window(stage)
     return score_stage(
-        work.utm("areas"), work.utm("tps"), work.utm("venues"), work.utm("incidents"),
+        work.utm("areas"),
+        work.utm("tps"),
+        work.utm("venues"),
+        work.utm("incidents"),
         work.utm("units"),
-        stage=stage, start=start, end=end, past_windows=work.past_windows(),
-        features=params["features"], model=params["model"], classes=params["classes"],
+        stage=stage,
+        start=start,
+        end=end,
+        past_windows=work.past_windows(),
+        features=params["features"],
+        model=params["model"],
+        classes=params["classes"],
     )
 
 
@@ -45,10 +58,18 @@ def score(args: argparse.Namespace) -> None:
     extra = [c for c in res.area_risk.columns if c not in AREA_COLUMNS]
     args.out.mkdir(parents=True, exist_ok=True)
     write_csv(area_risk[AREA_COLUMNS + extra], args.out / "area_risk.csv")
-    write_gpkg(area_risk[AREA_COLUMNS + extra + ["subdistrict_code", "geometry"]],
-               args.out / "area_risk.gpkg", layer="area_risk")
-    backtest = {"stage": args.stage, "as_of": start.date().isoformat(),
-                "window_end": end.date().isoformat(), "model": res.model_info, **res.backtest}
+    write_gpkg(
+        area_risk[AREA_COLUMNS + extra + ["subdistrict_code", "geometry"]],
+        args.out / "area_risk.gpkg",
+        layer="area_risk",
+    )
+    backtest = {
+        "stage": args.stage,
+        "as_of": start.date().isoformat(),
+        "window_end": end.date().isoformat(),
+        "model": res.model_info,
+        **res.backtest,
+    }
     write_json(backtest, args.out / "backtest.json")
     stage_work = args.work / args.stage
     stage_work.mkdir(parents=True, exist_ok=True)
