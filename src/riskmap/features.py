@@ -38,7 +38,7 @@ Village features (columns of :attr:`WindowFeatures.village`)
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -117,6 +117,7 @@ class Region:
     venue_dist_tps: np.ndarray        # (T, W) metres
     police_km_village: np.ndarray     # (V,)
     police_km_tps: np.ndarray         # (T,)
+    cache: dict = field(default_factory=dict, repr=False)   # kernels and neighbour pairs
 
 
 def _xy(gdf: gpd.GeoDataFrame) -> np.ndarray:
@@ -279,32 +280,47 @@ def active_venues_mask(region: Region, *, start, end) -> np.ndarray:
     return ok_start & ok_end
 
 
-def _venue_kernel(dist: np.ndarray, weights: np.ndarray, settings: Mapping) -> np.ndarray:
-    """Per (point, venue) exposure ``weight x exp(-d / bandwidth)`` (0 beyond the max distance)."""
-    if dist.shape[1] == 0:
-        return np.zeros_like(dist)
-    k = np.exp(-dist / float(settings["venue_bandwidth_m"]))
-    k[dist > float(settings["venue_max_distance_m"])] = 0.0
-    return k * weights[None, :]
+def venue_kernels(region: Region, settings: Mapping) -> tuple[np.ndarray, np.ndarray]:
+    """``exp(-d / bandwidth)`` from every village and TPS to every venue (0 beyond the max
+    distance), computed once per region and settings."""
+    bw, dmax = float(settings["venue_bandwidth_m"]), float(settings["venue_max_distance_m"])
+    key = ("venue_kernels", bw, dmax)
+    if key not in region.cache:
+        out = []
+        for dist in (region.venue_dist_village, region.venue_dist_tps):
+            k = np.exp(-dist / bw)
+            k[dist > dmax] = 0.0
+            out.append(k)
+        region.cache[key] = tuple(out)
+    return region.cache[key]
 
 
-def _near_repeat(points: np.ndarray, region: Region, as_of: np.datetime64,
-                 nr: Mapping) -> np.ndarray:
-    """Prospective-hotspot intensity at ``points`` from incidents before ``as_of``."""
-    out = np.zeros(len(points))
-    age = (as_of - region.inc_date) / DAY
-    sel = (age > 0) & (age <= float(nr["max_age_days"]))
-    if not sel.any() or len(points) == 0:
-        return out
-    xy, t = region.inc_xy[sel], age[sel]
-    tree = cKDTree(xy)
-    for i, nb in enumerate(tree.query_ball_point(points, r=float(nr["max_distance_m"]))):
-        if nb:
-            nb = np.sort(np.asarray(nb))
-            d = np.hypot(xy[nb, 0] - points[i, 0], xy[nb, 1] - points[i, 1])
-            out[i] = float(np.sum(1.0 / ((1.0 + d / float(nr["distance_m"]))
-                                         * (1.0 + t[nb] / float(nr["time_days"])))))
-    return out
+def _pairs(region: Region, which: str, max_distance: float) -> tuple[np.ndarray, ...]:
+    """(point index, incident index, distance) of every pair closer than ``max_distance``."""
+    key = ("pairs", which, max_distance)
+    if key not in region.cache:
+        points = region.tps_xy if which == "tps" else region.rep_xy
+        if len(points) == 0 or len(region.inc_xy) == 0:
+            region.cache[key] = (np.zeros(0, int), np.zeros(0, int), np.zeros(0))
+        else:
+            rec = cKDTree(points).sparse_distance_matrix(cKDTree(region.inc_xy), max_distance,
+                                                         output_type="ndarray")
+            order = np.lexsort((rec["j"], rec["i"]))
+            rec = rec[order]
+            region.cache[key] = (rec["i"].astype(int), rec["j"].astype(int),
+                                 rec["v"].astype(float))
+    return region.cache[key]
+
+
+def _near_repeat(region: Region, which: str, as_of: np.datetime64, nr: Mapping) -> np.ndarray:
+    """Prospective-hotspot intensity at the TPS (``which="tps"``) or the villages'
+    representative points (``"rep"``) from incidents before ``as_of``."""
+    n = len(region.tps_xy) if which == "tps" else len(region.rep_xy)
+    i, j, d = _pairs(region, which, float(nr["max_distance_m"]))
+    age = (as_of - region.inc_date[j]) / DAY
+    ok = (age > 0) & (age <= float(nr["max_age_days"]))
+    k = 1.0 / ((1.0 + d[ok] / float(nr["distance_m"])) * (1.0 + age[ok] / float(nr["time_days"])))
+    return np.bincount(i[ok], weights=k, minlength=n).astype(float)
 
 
 @dataclass
@@ -313,9 +329,20 @@ class WindowFeatures:
 
     village: pd.DataFrame          # one row per village (Region order), feature columns
     tps: pd.DataFrame              # one row per TPS (Region order)
-    venue_village: np.ndarray      # (V, W) exposure of each village to each venue
-    venue_tps: np.ndarray          # (T, W)
+    venue_weights: np.ndarray      # (W,) weight of each venue in the window
     venue_active: np.ndarray       # (W,) bool
+    kernel_village: np.ndarray     # (V, W) distance kernel
+    kernel_tps: np.ndarray         # (T, W)
+
+    @property
+    def venue_village(self) -> np.ndarray:
+        """(V, W) exposure of each village to each venue."""
+        return self.kernel_village * self.venue_weights[None, :]
+
+    @property
+    def venue_tps(self) -> np.ndarray:
+        """(T, W) exposure of each TPS to each venue."""
+        return self.kernel_tps * self.venue_weights[None, :]
 
 
 def features_as_of(
@@ -367,16 +394,15 @@ def features_as_of(
                              if elections else np.zeros(n_v))
 
     nr = settings["near_repeat"]
-    nr_tps = _near_repeat(region.tps_xy, region, as_of, nr)
-    nr_rep = _near_repeat(region.rep_xy, region, as_of, nr)
+    nr_tps = _near_repeat(region, "tps", as_of, nr)
+    nr_rep = _near_repeat(region, "rep", as_of, nr)
     n_tps_v = np.bincount(region.tps_village, minlength=n_v)
     sum_nr = np.bincount(region.tps_village, weights=nr_tps, minlength=n_v)
     vil["near_repeat"] = np.where(n_tps_v > 0, sum_nr / np.maximum(n_tps_v, 1), nr_rep)
 
     weights = active_venue_weights(region, stage=stage, start=start, end=end, settings=settings)
-    venue_v = _venue_kernel(region.venue_dist_village, weights, settings)
-    venue_t = _venue_kernel(region.venue_dist_tps, weights, settings)
-    vil["venue"] = venue_v.sum(axis=1)
+    kv, kt = venue_kernels(region, settings)
+    vil["venue"] = np.einsum("ij,j->i", kv, weights)
 
     voters_v = np.bincount(region.tps_village, weights=region.tps_voters, minlength=n_v)
     vil["voters"] = voters_v
@@ -395,15 +421,16 @@ def features_as_of(
         "village": region.tps_village,
         "voters": region.tps_voters,
         "near_repeat": nr_tps,
-        "venue": venue_t.sum(axis=1) if venue_t.size else np.zeros(len(region.tps_id)),
+        "venue": np.einsum("ij,j->i", kt, weights),
         "hard_to_reach": region.tps_hard,
         "special": region.tps_special,
         "police_km": region.police_km_tps,
         "close_contest": closeness_t,
         "last_margin": region.tps_margin,
     })
-    return WindowFeatures(village=village, tps=tps, venue_village=venue_v, venue_tps=venue_t,
-                          venue_active=active_venues_mask(region, start=start, end=end))
+    return WindowFeatures(village=village, tps=tps, venue_weights=weights,
+                          venue_active=active_venues_mask(region, start=start, end=end),
+                          kernel_village=kv, kernel_tps=kt)
 
 
 def _closeness(region: Region) -> tuple[np.ndarray, np.ndarray]:

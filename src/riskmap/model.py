@@ -135,11 +135,18 @@ def transform_terms(village: pd.DataFrame, terms: Sequence[str]) -> np.ndarray:
 # --------------------------------------------------------------------------------------------
 
 
+def _matvec(X: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``X @ b`` without BLAS threads (same bits whatever the machine's thread count)."""
+    return np.einsum("ij,j->i", X, b)
+
+
 def fit_poisson_glm(X: np.ndarray, y: np.ndarray, offset: np.ndarray, penalty: np.ndarray, *,
                     max_iter: int = 50, tol: float = 1e-9) -> np.ndarray:
     """Fit ``log E[y] = offset + X b`` minimising mean deviance / 2 + ``sum penalty b**2`` / 2.
 
-    Column 0 of ``X`` should be the intercept (give it penalty 0).
+    Newton's method with step halving. Column 0 of ``X`` should be the intercept (give it
+    penalty 0). Products are done with ``einsum`` rather than BLAS, so the result does not
+    depend on the number of threads.
     """
     n, p = X.shape
     beta = np.zeros(p)
@@ -147,25 +154,27 @@ def fit_poisson_glm(X: np.ndarray, y: np.ndarray, offset: np.ndarray, penalty: n
     beta[0] = np.log(total / float(np.exp(offset).sum()))
 
     def objective(b: np.ndarray) -> tuple[float, np.ndarray]:
-        eta = np.clip(X @ b + offset, -30.0, 30.0)
+        eta = np.clip(_matvec(X, b) + offset, -30.0, 30.0)
         mu = np.exp(eta)
         return float(np.mean(mu - y * eta) + 0.5 * np.sum(penalty * b * b)), mu
 
     obj, mu = objective(beta)
     for _ in range(max_iter):
-        grad = X.T @ (mu - y) / n + penalty * beta
-        hess = (X.T * mu) @ X / n + np.diag(penalty) + 1e-10 * np.eye(p)
+        grad = np.einsum("ij,i->j", X, mu - y) / n + penalty * beta
+        hess = np.einsum("ij,ik->jk", X * mu[:, None], X) / n + np.diag(penalty) + 1e-10 * np.eye(p)
         step = np.linalg.solve(hess, grad)
         t = 1.0
-        while True:
+        for _halving in range(30):
             cand = beta - t * step
             new_obj, new_mu = objective(cand)
-            if new_obj <= obj + 1e-15 or t < 1e-6:
+            if new_obj <= obj + 1e-15:
                 break
             t *= 0.5
-        done = np.max(np.abs(cand - beta)) < tol
+        else:
+            break   # no decrease along the Newton direction: converged to precision
+        small = np.max(np.abs(cand - beta)) < tol or obj - new_obj < 1e-13 * max(1.0, abs(obj))
         beta, obj, mu = cand, new_obj, new_mu
-        if done:
+        if small:
             break
     return beta
 
@@ -194,7 +203,8 @@ class GLMFit:
         return (raw - self.mean) / self.scale
 
     def linear(self, raw: np.ndarray, *, stage: str, days: int) -> np.ndarray:
-        return self.beta[0] + self.stage_effect(stage) + self.z(raw) @ self.coef + np.log(days)
+        return (self.beta[0] + self.stage_effect(stage) + _matvec(self.z(raw), self.coef)
+                + np.log(days))
 
     def predict(self, raw: np.ndarray, *, stage: str, days: int, calibrated: bool = True):
         mu = np.exp(np.clip(self.linear(raw, stage=stage, days=days), -30, 30))
@@ -633,12 +643,13 @@ def score_stage(
     t_class = bump_classes(t_class, wf.tps["hard_to_reach"].to_numpy(bool),
                            str(cset["tps_hard_to_reach_min_class"]))
     near_kind = _nearest_active_kind(wf, region, max_m=500.0)
+    t_hard = wf.tps["hard_to_reach"].to_numpy(bool)
+    t_special = wf.tps["special"].to_numpy(bool)
+    t_margin = wf.tps["last_margin"].to_numpy(float)
     t_text = []
     for i in range(len(tvil)):
-        notes = tps_notes(hard_to_reach=bool(wf.tps["hard_to_reach"].iat[i]),
-                          special=bool(wf.tps["special"].iat[i]),
-                          last_margin=float(wf.tps["last_margin"].iat[i]),
-                          near_venue_kind=near_kind[i])
+        notes = tps_notes(hard_to_reach=bool(t_hard[i]), special=bool(t_special[i]),
+                          last_margin=float(t_margin[i]), near_venue_kind=near_kind[i])
         t_text.append("; ".join(notes + [texts[tvil[i]]]))
     tps_risk = pd.DataFrame({
         "tps_id": region.tps_id,
