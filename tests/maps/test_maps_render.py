@@ -159,3 +159,23 @@ def test_config_yaml_map_block_matches_schema_defaults():
 
     cfg = yaml.safe_load((Path(__file__).parents[2] / "config/config.yaml").read_text())
     assert map_settings(cfg["map"]) == map_settings({})
+
+
+def test_a_stage_without_tps_or_posts_still_renders():
+    d = tiny_stage()
+    tps = d["tps_risk"].iloc[0:0]
+    posts = d["posts"].iloc[0:0]
+    html = render_stage_map(d["areas"], d["area_risk"], tps, posts, d["venues"], d["incidents"],
+                            d["units"], d["reach"].iloc[0:0], as_of="2023-11-28")
+    data = page_data(html)
+    assert data["tps"] == [] and data["posts"] == [] and data["reach"] == []
+    assert len(data["villages"]["features"]) == 3
+
+
+def test_villages_without_a_risk_row_are_drawn_as_no_data():
+    d = tiny_stage()
+    html = render_stage_map(d["areas"], d["area_risk"].iloc[:2], d["tps_risk"], d["posts"],
+                            d["venues"], d["incidents"], d["units"], d["reach"],
+                            as_of="2023-11-28")
+    props = [f["properties"] for f in page_data(html)["villages"]["features"]]
+    assert props[2]["cls"] == "" and props[2]["score"] is None
