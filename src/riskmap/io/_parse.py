@@ -302,11 +302,6 @@ def numeric_date(parts: tuple[int, int, int], order: str) -> date:
     raise LookupError("ambiguous")
 
 
-def to_timestamp(d: date | None) -> pd.Timestamp:
-    """Return a ``Timestamp`` (``NaT`` for None)."""
-    return pd.NaT if d is None else pd.Timestamp(d)
-
-
 # ------------------------------------------------------------------------------------ codes
 _DOTTED = re.compile(r"^(\d{2})\.(\d{2})\.(\d{2})\.(\d{4})$")
 _TEN = re.compile(r"^\d{10}$")

@@ -20,7 +20,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from riskmap._errors import Problem, count_reasons, describe, reason_text
+from riskmap._errors import Problem, describe, reason_text
 from riskmap.geo import points_from_lonlat
 from riskmap.io._parse import (
     classify_date,
@@ -625,127 +625,26 @@ def validate_table(
     cells_frame = cells_frame[[c for c in cells_frame.columns if c in set(rename.values())]]
     records_in = cells_frame.to_dict("records")
     ctx = _Ctx(file=file, rows=list(raw.rows), problems={}, counters=Counter(), lang=lang)
-    # A row is longer than the header when it has non-empty cells beyond it, or more cells
-    # (even empty) than the file's usual row (trailing separators on every row are harmless).
-    n_raw = raw.n_raw or raw.n_cells
-    usual = max(raw.n_header, Counter(n_raw).most_common(1)[0][0] if n_raw else 0)
-    for i, (k, k_raw) in enumerate(zip(raw.n_cells, n_raw, strict=True)):
-        if k > raw.n_header or k_raw > usual:
-            ctx.add(i, "extra_fields", n=max(k, k_raw), n_header=raw.n_header)
-
+    _mark_long_rows(ctx, raw)
     if split_pairs:
-        for i, cells in enumerate(records_in):
-            text = cells.get("coordinates", "").strip()
-            cells["lat"] = cells["lon"] = ""
-            if not text:
-                continue
-            try:
-                cells["lat"], cells["lon"] = split_coordinate_pair(text)
-                ctx.counters["coordinates_split"] += 1
-            except ValueError:
-                ctx.add(i, "bad_coordinates", column="coordinates", value=text)
-
+        _split_coordinate_pairs(ctx, records_in)
     if derived_ids:
-        for cells in records_in:
-            code_t = cells.get("village_code", "").strip()
-            num_t = re.sub(r"^\s*tps[\s.:#-]*", "", cells.get("tps_number", ""), flags=re.I)
-            try:
-                code, _ = normalise_village_code(code_t)
-                num, _ = parse_integer(num_t)
-                cells["tps_id"] = code.replace(".", "") + f"{num:03d}"
-                ctx.counters["tps_id_from_number"] += 1
-            except (ValueError, ArithmeticError):
-                cells["tps_id"] = ""
-
-    # The order of a/b/yyyy dates is decided once per file, from all its date columns.
-    numeric = []
-    for cells in records_in:
-        for col in ("date", "start", "end"):
-            text = cells.get(col, "").strip() if table in ("incidents", "venues") else ""
-            if text:
-                try:
-                    kind, val = classify_date(text)
-                except ValueError:
-                    continue
-                if kind == "numeric":
-                    numeric.append(val)
-    order = decide_date_order(numeric, date_order=date_order)
+        _compose_tps_ids(ctx, records_in)
+    order = _file_date_order(records_in, table, date_order=date_order)
     options = {"region_code": region_code,
                "example_code": (sorted(space.codes)[0] if space is not None and len(space.codes)
                                 else "62.10.02.1012")}
-
-    idc = ID_COLUMN[table]
-    first_seen: dict[str, int] = {}
-    recs = []
-    for i, cells in enumerate(records_in):
-        rec = _parse_row(table, ctx, i, cells, order, options)
-        rid = rec[idc]
-        if rid:
-            if rid in first_seen:
-                ctx.problems.setdefault(i, []).insert(
-                    0, Problem.make("duplicate_id", file, row=ctx.rows[i], column=idc, value=rid,
-                                    first_row=ctx.rows[first_seen[rid]]))
-            else:
-                first_seen[rid] = i
-        recs.append(rec)
-
+    recs = [_parse_row(table, ctx, i, cells, order, options)
+            for i, cells in enumerate(records_in)]
+    _mark_duplicates(ctx, recs, ID_COLUMN[table])
     swapped_fixed: list[int] = []
     mismatch: list[int] = []
     if space is not None and recs:
-        lat = np.array([r["lat"] for r in recs], float)
-        lon = np.array([r["lon"] for r in recs], float)
-        ok = np.array([r["_coords_ok"] for r in recs])
-        inside = space.inside(lon, lat)
-        swapped_inside = space.inside(lat, lon)
-        flipped_inside = space.inside(lon, -lat)
-        for i in np.flatnonzero(ok & ~inside):
-            r = recs[i]
-            if swapped_inside[i]:
-                if fix_swapped:
-                    r["lat"], r["lon"] = r["lon"], r["lat"]
-                    swapped_fixed.append(ctx.rows[i])
-                    continue
-                ctx.add(i, "swapped_coordinates", column="lat", value=cells_text(records_in[i]),
-                        lat=r["lat"], lon=r["lon"])
-                continue
-            if flipped_inside[i]:
-                hint = (f"lintang tanpa tanda minus? dengan lat={-r['lat']} titiknya di dalam "
-                        "wilayah" if lang != "en" else
-                        f"latitude missing its minus sign? with lat={-r['lat']} the point is "
-                        "inside the region")
-            else:
-                hint = (f"wilayah ini di sekitar {space.around()}" if lang != "en"
-                        else f"the region lies around {space.around()}")
-            ctx.add(i, "outside_region", column="lat", value=cells_text(records_in[i]),
-                    lat=r["lat"], lon=r["lon"], buffer_m=f"{space.buffer_m:g}", hint=hint)
+        swapped_fixed = _check_locations(ctx, recs, records_in, space, fix_swapped=fix_swapped)
         if table == "tps":
-            lat = np.array([r["lat"] for r in recs], float)
-            lon = np.array([r["lon"] for r in recs], float)
-            at = space.village_at(lon, lat)
-            codes = space.codes
-            for i, r in enumerate(recs):
-                code = r.get("village_code", "")
-                if not code or r.get("_code_bad"):
-                    continue
-                if code not in codes:
-                    if looks_like_bps(r["_code_raw"], region_code=region_code):
-                        ctx.add(i, "bps_village_code", column="village_code",
-                                value=r["_code_raw"], example=options["example_code"])
-                    else:
-                        hint = ""
-                        if at[i]:
-                            hint = (f"titiknya terletak di desa {at[i]}" if lang != "en"
-                                    else f"its point lies in village {at[i]}")
-                        else:
-                            hint = ("periksa kode terhadap berkas areas" if lang != "en"
-                                    else "check the code against the areas file")
-                        ctx.add(i, "unknown_village", column="village_code",
-                                value=r["_code_raw"], example=options["example_code"], hint=hint)
-                    continue
-                if i not in ctx.problems and at[i] and at[i] != code:
-                    mismatch.append(ctx.rows[i])
-                    if trust_tps_location == "point":
-                        r["village_code"] = at[i]
+            mismatch = _check_villages(ctx, recs, space, region_code=region_code,
+                                       example=options["example_code"],
+                                       trust=trust_tps_location)
 
     accepted, quarantined = [], []
     reasons: Counter = Counter()
@@ -760,35 +659,179 @@ def validate_table(
             accepted.append({c: r.get(c) for c in COLUMNS[table]})
             ctx.counters["village_code_normalised"] += bool(r.get("_normalised"))
     frame = typed_table(table, accepted)
-
-    c = ctx.counters
-    for code in ("decimal_comma", "dms_coordinates", "coordinates_split", "thousands_dots",
-                 "village_code_normalised",
-                 "village_code_from_tps_id", "tps_id_from_number"):
-        if c[code]:
-            warnings.append(Problem.make(code, file, n=c[code]))
-    if c["day_first_dates"] and order != "month_first":
-        warnings.append(Problem.make("day_first_dates", file, n=c["day_first_dates"],
-                                     order=order))
-    if c["month_first_dates"] and order != "day_first":
-        warnings.append(Problem.make("month_first_dates", file, n=c["month_first_dates"],
-                                     order=order))
-    if c["kind_alias"]:
-        warnings.append(Problem.make("kind_alias", file, n=c["kind_alias"],
-                                     examples="; ".join(ctx.examples["kind_alias"][:5])))
-    if swapped_fixed:
-        warnings.append(Problem.make("swapped_coordinates_fixed", file, n=len(swapped_fixed),
-                                     rows=_rows_text(swapped_fixed)))
-    if mismatch:
-        warnings.append(Problem.make("village_mismatch", file, n=len(mismatch),
-                                     trusted=trust_tps_location, rows=_rows_text(mismatch)))
-
+    warnings += _summary_warnings(ctx, order=order, swapped_fixed=swapped_fixed,
+                                  mismatch=mismatch, trust=trust_tps_location)
     quality = _quality(n, len(accepted), len(quarantined), reasons, warnings, lang)
     quarantine = quarantine_frame(raw, {i: ctx.problems[i] for i in quarantined}, lang)
     if (n > 0 or table == "tps") and not accepted:
         fatal.append(Problem.make("no_usable_rows", file, rows_read=n,
                                   stem=file.rsplit(".", 1)[0]))
     return TableResult(frame, quarantine, quality, fatal, row_problems, warnings)
+
+
+def _mark_long_rows(ctx: _Ctx, raw: RawTable) -> None:
+    """Rows longer than the header: non-empty cells beyond it, or more cells (even empty)
+    than the file's usual row (trailing separators on every row are harmless)."""
+    n_raw = raw.n_raw or raw.n_cells
+    usual = max(raw.n_header, Counter(n_raw).most_common(1)[0][0] if n_raw else 0)
+    for i, (k, k_raw) in enumerate(zip(raw.n_cells, n_raw, strict=True)):
+        if k > raw.n_header or k_raw > usual:
+            ctx.add(i, "extra_fields", n=max(k, k_raw), n_header=raw.n_header)
+
+
+def _split_coordinate_pairs(ctx: _Ctx, records: list[dict[str, str]]) -> None:
+    """Fill ``lat``/``lon`` from a ``coordinates`` cell holding both (``-1.10, 113.86``)."""
+    for i, cells in enumerate(records):
+        text = cells.get("coordinates", "").strip()
+        cells["lat"] = cells["lon"] = ""
+        if not text:
+            continue
+        try:
+            cells["lat"], cells["lon"] = split_coordinate_pair(text)
+            ctx.counters["coordinates_split"] += 1
+        except ValueError:
+            ctx.add(i, "bad_coordinates", column="coordinates", value=text)
+
+
+def _compose_tps_ids(ctx: _Ctx, records: list[dict[str, str]]) -> None:
+    """Compose 13-digit KPU TPS ids from village code + TPS number (``TPS 001`` accepted)."""
+    for cells in records:
+        code_t = cells.get("village_code", "").strip()
+        num_t = re.sub(r"^\s*tps[\s.:#-]*", "", cells.get("tps_number", ""), flags=re.I)
+        try:
+            code, _ = normalise_village_code(code_t)
+            num, _ = parse_integer(num_t)
+            cells["tps_id"] = code.replace(".", "") + f"{num:03d}"
+            ctx.counters["tps_id_from_number"] += 1
+        except (ValueError, ArithmeticError):
+            cells["tps_id"] = ""
+
+
+def _file_date_order(records: list[dict[str, str]], table: str, *, date_order: str) -> str:
+    """The order of the file's a/b/yyyy dates, decided once from all its date columns."""
+    numeric = []
+    cols = ("date", "start", "end") if table in ("incidents", "venues") else ()
+    for cells in records:
+        for col in cols:
+            text = cells.get(col, "").strip()
+            if not text:
+                continue
+            try:
+                kind, val = classify_date(text)
+            except ValueError:
+                continue
+            if kind == "numeric":
+                numeric.append(val)
+    return decide_date_order(numeric, date_order=date_order)
+
+
+def _mark_duplicates(ctx: _Ctx, recs: list[dict[str, Any]], idc: str) -> None:
+    """The second and later rows with an id already seen get ``duplicate_id`` first."""
+    first_seen: dict[str, int] = {}
+    for i, rec in enumerate(recs):
+        rid = rec[idc]
+        if not rid:
+            continue
+        if rid in first_seen:
+            ctx.problems.setdefault(i, []).insert(
+                0, Problem.make("duplicate_id", ctx.file, row=ctx.rows[i], column=idc,
+                                value=rid, first_row=ctx.rows[first_seen[rid]]))
+        else:
+            first_seen[rid] = i
+
+
+def _check_locations(ctx: _Ctx, recs: list[dict[str, Any]], cells: list[dict[str, str]],
+                     space: Space, *, fix_swapped: bool) -> list[int]:
+    """Mark points outside the region (or swapped: fixed when allowed); return fixed rows."""
+    lang = ctx.lang
+    lat = np.array([r["lat"] for r in recs], float)
+    lon = np.array([r["lon"] for r in recs], float)
+    ok = np.array([r["_coords_ok"] for r in recs])
+    inside = space.inside(lon, lat)
+    swapped_inside = space.inside(lat, lon)
+    flipped_inside = space.inside(lon, -lat)
+    fixed: list[int] = []
+    for i in np.flatnonzero(ok & ~inside):
+        r = recs[i]
+        if swapped_inside[i]:
+            if fix_swapped:
+                r["lat"], r["lon"] = r["lon"], r["lat"]
+                fixed.append(ctx.rows[i])
+                continue
+            ctx.add(i, "swapped_coordinates", column="lat", value=cells_text(cells[i]),
+                    lat=r["lat"], lon=r["lon"])
+            continue
+        if flipped_inside[i]:
+            hint = (f"lintang tanpa tanda minus? dengan lat={-r['lat']} titiknya di dalam "
+                    "wilayah" if lang != "en" else
+                    f"latitude missing its minus sign? with lat={-r['lat']} the point is "
+                    "inside the region")
+        else:
+            hint = (f"wilayah ini di sekitar {space.around()}" if lang != "en"
+                    else f"the region lies around {space.around()}")
+        ctx.add(i, "outside_region", column="lat", value=cells_text(cells[i]),
+                lat=r["lat"], lon=r["lon"], buffer_m=f"{space.buffer_m:g}", hint=hint)
+    return fixed
+
+
+def _check_villages(ctx: _Ctx, recs: list[dict[str, Any]], space: Space, *,
+                    region_code: str | None, example: str, trust: str) -> list[int]:
+    """Mark TPS whose code is not in the areas; return rows whose point lies elsewhere
+    (their code replaced by the point's village when ``trust == "point"``)."""
+    lang = ctx.lang
+    lat = np.array([r["lat"] for r in recs], float)
+    lon = np.array([r["lon"] for r in recs], float)
+    at = space.village_at(lon, lat)
+    codes = space.codes
+    mismatch: list[int] = []
+    for i, r in enumerate(recs):
+        code = r.get("village_code", "")
+        if not code or r.get("_code_bad"):
+            continue
+        if code not in codes:
+            if looks_like_bps(r["_code_raw"], region_code=region_code):
+                ctx.add(i, "bps_village_code", column="village_code", value=r["_code_raw"],
+                        example=example)
+                continue
+            if at[i]:
+                hint = (f"titiknya terletak di desa {at[i]}" if lang != "en"
+                        else f"its point lies in village {at[i]}")
+            else:
+                hint = ("periksa kode terhadap berkas areas" if lang != "en"
+                        else "check the code against the areas file")
+            ctx.add(i, "unknown_village", column="village_code", value=r["_code_raw"],
+                    example=example, hint=hint)
+            continue
+        if i not in ctx.problems and at[i] and at[i] != code:
+            mismatch.append(ctx.rows[i])
+            if trust == "point":
+                r["village_code"] = at[i]
+    return mismatch
+
+
+def _summary_warnings(ctx: _Ctx, *, order: str, swapped_fixed: list[int],
+                      mismatch: list[int], trust: str) -> list[Problem]:
+    """One warning per kind of normalisation done on the file's accepted values."""
+    c, file = ctx.counters, ctx.file
+    out = [Problem.make(code, file, n=c[code])
+           for code in ("decimal_comma", "dms_coordinates", "coordinates_split",
+                        "thousands_dots", "village_code_normalised",
+                        "village_code_from_tps_id", "tps_id_from_number") if c[code]]
+    if c["day_first_dates"] and order != "month_first":
+        out.append(Problem.make("day_first_dates", file, n=c["day_first_dates"], order=order))
+    if c["month_first_dates"] and order != "day_first":
+        out.append(Problem.make("month_first_dates", file, n=c["month_first_dates"],
+                                order=order))
+    if c["kind_alias"]:
+        out.append(Problem.make("kind_alias", file, n=c["kind_alias"],
+                                examples="; ".join(ctx.examples["kind_alias"][:5])))
+    if swapped_fixed:
+        out.append(Problem.make("swapped_coordinates_fixed", file, n=len(swapped_fixed),
+                                rows=_rows_text(swapped_fixed)))
+    if mismatch:
+        out.append(Problem.make("village_mismatch", file, n=len(mismatch), trusted=trust,
+                                rows=_rows_text(mismatch)))
+    return out
 
 
 def cells_text(cells: dict[str, str]) -> str:
@@ -828,8 +871,3 @@ def quarantine_frame(raw: RawTable | None, problems: dict[int, list[Problem]], l
     base["reason_text"] = pd.Series(
         [" | ".join(describe(p, lang=lang) for p in problems[i]) for i in idx], dtype=object)
     return base
-
-
-def problems_by_reason(problems: list[Problem]) -> dict[str, int]:
-    """``{code: count}`` of a list of problems."""
-    return dict(count_reasons(problems))
