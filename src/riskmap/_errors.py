@@ -249,6 +249,11 @@ REASONS: dict[str, Reason] = {
         ("flagged anomalous by the data source", "janggal = 0",
          "no margin is filled; the DPT is still used"),
     ),
+    "outside_region_left_out": R(
+        "warning",
+        ("{n} kejadian di luar wilayah tidak ditulis (--region)", "", ""),
+        ("{n} events outside the region not written (--region)", "", ""),
+    ),
     "no_matching_tps": R(
         "warning",
         ("{n} TPS di tps.csv tanpa hasil pemilu yang cocok; nilainya tidak diubah: {ids}", "",

@@ -2,7 +2,7 @@
 
     riskmap check DIR [--lang id|en]
     riskmap init DIR
-    riskmap import-acled ACLED.csv -o incidents.csv [--report rows.csv]
+    riskmap import-acled ACLED.csv -o incidents.csv [--region DIR] [--report rows.csv]
     riskmap import-tallies TALLIES.csv [--tps tps.csv] -o OUT.csv [--report rows.csv]
     riskmap reasons [--lang id|en]
 
@@ -100,6 +100,10 @@ def _add_acled(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=["id", "en"], default="id")
     p.add_argument("--date-order", choices=["auto", "day_first", "month_first"],
                    default="auto")
+    p.add_argument("--region", type=Path, default=None,
+                   help="region folder: keep only the events inside its areas (+ buffer)")
+    p.add_argument("--buffer-m", type=float, default=1000.0,
+                   help="with --region: metres around the areas still inside (default 1000)")
 
 
 def _read(path: Path, lang: str):
@@ -146,6 +150,15 @@ def _run_acled(args: argparse.Namespace) -> int:
 
     raw = _read(args.source, args.lang)
     result = incidents_from_acled(raw, date_order=args.date_order)
+    if args.region is not None and not result.table.empty:
+        from riskmap.io import region_space
+        from riskmap.io.importers import clip_to_region
+
+        space = region_space(args.region, buffer_m=args.buffer_m, lang=args.lang)
+        inside = space.inside(result.table["lon"].to_numpy(float),
+                              result.table["lat"].to_numpy(float))
+        result.table, clipped = clip_to_region(result.table, inside, file=args.source.name)
+        result.warnings.extend(clipped)
     _print_result(result, args, "kejadian ditulis" if args.lang == "id" else "incidents written")
     if result.table.empty:
         sys.stderr.write("riskmap import-acled: " + ("tidak ada kejadian yang dapat dipakai\n"

@@ -70,16 +70,19 @@ def test_import_tallies_fills_tps_and_writes_the_anomaly_report(tmp_path, capsys
     assert "turnout_over_100: " in printed and "baris 23" in printed
 
 
-def test_import_acled_writes_incidents_loadable_by_the_reader(tmp_path):
+def test_import_acled_writes_incidents_loadable_by_the_reader(tmp_path, capsys):
     src = tmp_path / "acled.csv"
     src.write_text(
         "event_id_cnty,event_date,event_type,sub_event_type,latitude,longitude,notes,fatalities\n"
         "IDN1,14 February 2024,Protests,Peaceful protest,-1.1005,113.8605,Demo di KPU,0\n"
         "IDN2,2024-02-15,Riots,Violent demonstration,-1.0995,113.8795,,0\n")
+    with open(src, "a") as fh:
+        fh.write("IDN3,2024-02-16,Riots,Mob violence,-7.25,112.75,Surabaya,0\n")
     out = tmp_path / "incidents.csv"
-    assert main(["import-acled", str(src), "-o", str(out)]) == 0
     folder = tmp_path / "r"
     shutil.copytree(CORPUS / "base", folder)
+    assert main(["import-acled", str(src), "-o", str(out), "--region", str(folder)]) == 0
+    assert "1 kejadian di luar wilayah tidak ditulis" in capsys.readouterr().out
     shutil.copy(out, folder / "incidents.csv")
     region = load_region(folder)
     assert list(region.incidents["kind"]) == ["demonstration", "riot"]

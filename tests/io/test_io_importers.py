@@ -10,6 +10,7 @@ import pytest
 from riskmap.io._read import read_csv_text, read_table_file
 from riskmap.io.importers import (
     apply_tallies,
+    clip_to_region,
     incidents_from_acled,
     tallies_from_kawalpemilu,
 )
@@ -123,3 +124,10 @@ def test_acled_export_becomes_contract_incidents():
     assert [(p.row, p.code) for p in res.problems] == [(6, "missing_coordinates"),
                                                        (7, "bad_date")]
     assert [w.code for w in res.warnings] == ["acled_type_other"]
+
+
+def test_clip_to_region_keeps_inside_events_and_counts_the_rest():
+    frame = pd.DataFrame({"incident_id": ["a", "b", "c"], "lat": [0.0, 1.0, 2.0]})
+    kept, warnings = clip_to_region(frame, [True, False, True])
+    assert list(kept["incident_id"]) == ["a", "c"]
+    assert [(w.code, dict(w.params)["n"]) for w in warnings] == [("outside_region_left_out", 1)]

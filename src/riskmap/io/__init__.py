@@ -32,6 +32,7 @@ __all__ = [
     "atomic_write_text",
     "inspect_region",
     "load_region",
+    "region_space",
     "write_quarantine",
 ]
 
@@ -244,6 +245,32 @@ def _utm(areas: gpd.GeoDataFrame):
     from riskmap.geo import utm_crs_for
 
     return utm_crs_for(areas)
+
+
+def region_space(region_dir: str | Path, *, buffer_m: float = 1000.0,
+                 lang: str = "id") -> Space:
+    """The validated areas of a region folder as a :class:`Space` (for importers' clipping).
+
+    Raises :class:`RegionInputError` when the areas cannot be used.
+    """
+    folder = Path(region_dir)
+    found = _find(folder, "areas", AREA_SUFFIXES)
+    if len(found) != 1:
+        problem = (Problem.make("missing_file", "areas.geojson",
+                                expected="areas.geojson, areas.gpkg or areas.shp") if not found
+                   else Problem.make("ambiguous_file", found[0].name,
+                                     found=", ".join(p.name for p in found)))
+        raise RegionInputError([problem], lang=lang)
+    try:
+        gdf = read_areas_file(found[0])
+    except ValueError as exc:
+        raise RegionInputError([Problem.make("unreadable_file", found[0].name, detail=str(exc),
+                                             expected="GeoJSON, GeoPackage or Shapefile")],
+                               lang=lang) from None
+    res = validate_areas(gdf, found[0].name, lang=lang)
+    if res.fatal:
+        raise RegionInputError(res.fatal, lang=lang)
+    return Space(areas=res.table, crs=_utm(res.table), buffer_m=buffer_m)
 
 
 def load_region(region_dir: str | Path, *, ingest: dict[str, Any] | None = None) -> RegionData:

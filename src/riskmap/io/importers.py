@@ -209,6 +209,19 @@ def incidents_from_acled(raw: RawTable, *, date_order: str = "auto") -> ImportRe
     return ImportResult(table, problems, warnings, rows_read=len(cells))
 
 
+def clip_to_region(incidents: pd.DataFrame, inside: np.ndarray, *,
+                   file: str = "acled.csv") -> tuple[pd.DataFrame, list[Problem]]:
+    """Keep the incidents whose point is inside the region; report how many were left out.
+
+    ``inside`` is the boolean mask (from :meth:`riskmap.io._tables.Space.inside`).
+    """
+    inside = np.asarray(inside, bool)
+    kept = incidents[inside].reset_index(drop=True)
+    out = int((~inside).sum())
+    warnings = [Problem.make("outside_region_left_out", file, n=out)] if out else []
+    return kept, warnings
+
+
 TALLY_ALIASES = {
     "kode_desa": ("kode_desa", "kode_wilayah", "village_code", "kode_kelurahan", "kd_desa"),
     "no_tps": ("no_tps", "nomor_tps", "tps", "tps_number"),
