@@ -44,9 +44,26 @@ def _run_check(args: argparse.Namespace) -> int:
         ingest = dict(cfg.get("ingest") or {})
     ingest["language"] = args.lang
     region = inspect_region(args.region, ingest=ingest)
-    sys.stdout.write(check_report(region, folder=str(args.region), lang=args.lang,
-                                  limit=args.limit))
-    return 1 if region.fatal else 0
+    routes_error = _routes_error(args.region)
+    report = check_report(region, folder=str(args.region), lang=args.lang, limit=args.limit)
+    if routes_error:
+        title = "MASALAH FATAL pada rute" if args.lang == "id" else "FATAL PROBLEMS in routes"
+        report += f"\n{title}:\n{routes_error}\n"
+    sys.stdout.write(report)
+    return 1 if region.fatal or routes_error else 0
+
+
+def _routes_error(folder: Path) -> str:
+    """The message of the optional routes file's problems (read as the pipeline reads it)."""
+    try:
+        from riskmap.routes import find_routes, read_routes
+    except ImportError:  # pragma: no cover - the routes module is optional
+        return ""
+    try:
+        read_routes(find_routes(folder))
+    except RegionInputError as exc:
+        return str(exc)
+    return ""
 
 
 # ------------------------------------------------------------------------------- init

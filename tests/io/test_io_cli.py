@@ -107,3 +107,15 @@ def test_subcommands_are_a_registry(capsys):
     assert main(["reasons", "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert "outside_region" in out and "FATAL (the run stops)" in out
+
+
+def test_check_also_reads_the_optional_routes_file(tmp_path, capsys):
+    folder = tmp_path / "r"
+    shutil.copytree(CORPUS / "base", folder)
+    (folder / "routes.geojson").write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"kind": "perahu"}, "geometry": {"type": "LineString", "coordinates": '
+        '[[113.86, -1.10], [113.88, -1.10]]}}]}')
+    assert main(["check", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "routes.geojson" in out and "perahu" in out
