@@ -17,19 +17,25 @@ How a stage is scored (:func:`score_stage`)
    (``weighted_index``, IKP style: indicators scaled 0-1 over the villages, weighted, 0-100) whose
    expected counts are the past regional rate of the stage spread in proportion to
    ``index + 1``. ``model_info`` says which was used and why.
-3. *Calibration*: the GLM's intercept makes expected and observed totals agree on the training
-   windows. When rolling origins are available, a recalibration ``mu' = exp(c) mu ** s`` is fitted
-   on the out-of-sample predictions of the past windows (``calibrate: true``).
+3. *Venue crowds* (``venue_effect: additive``, the default): the crowd exposure of the venues
+   active in the window adds incidents rather than multiplying them,
+   ``E[y] = days exp(b_0 + b_stage + sum_k b_k z_k) + g_stage x venue``, with one rate
+   ``g_stage >= 0`` per stage (a rally in a quiet village adds about as many incidents as one in
+   a hot village). Fitted jointly by Fisher scoring. ``multiplicative`` puts ``log1p(venue)``
+   among the ``z_k`` instead. The GLM's intercept makes expected and observed totals agree on
+   the training windows (calibration in the large); the backtest reports it per class.
 4. ``risk_score`` = ``100 * log1p(mu / m) / log1p(max mu / m)`` with ``m`` the mean expected count
    of the villages (a monotone, scaled log of ``expected_incidents``; 0 when nothing is expected).
    Classes follow from the rule in the ``classes`` section (:func:`assign_classes`).
 5. *TPS*: a village's expected count is split among its TPS in proportion to
    ``(voters + 1) * ((1 - w) + w * local)``, ``local`` the TPS's near-repeat and venue exposure
    relative to its village's mean (``w`` = ``tps_local_weight``).
-6. *Venues*: the part of a village's expected count due to the venue term
-   (``mu * (1 - exp(-b_venue (z - z_0)))``, ``z_0`` the value with no venue) is shared among the
-   active venues by their exposure; summed per venue it is the venue's ``expected_incidents``.
-7. ``top_factors``: the village's positive contributions ``b_k (z_vk - mean_k z_k)`` (GLM) or
+6. *Venues*: the part of a village's expected count due to the venue term (``g_stage x venue``;
+   multiplicative: ``mu (1 - exp(-b_venue (z - z_0)))``, ``z_0`` the value with no venue) is
+   shared among the active venues by their exposure; summed per venue it is the venue's
+   ``expected_incidents``.
+7. ``top_factors``: the village's positive contributions ``b_k (z_vk - mean_k z_k)`` (GLM; the
+   additive venue term takes its share ``g venue / mu`` of the total) or
    ``weight_k x indicator_vk`` (index), as shares, in Bahasa Indonesia.
 """
 
@@ -64,7 +70,8 @@ MODEL_DEFAULTS: dict = {
     "min_training_windows": 3,
     "min_training_incidents": 20,
     "max_iter": 50,
-    "calibrate": False,
+    "venue_effect": "additive",
+    "venue_alpha": 0.0001,
     "tps_local_weight": 0.5,
     "top_factors": 3,
     "min_factor_share": 0.05,
@@ -181,14 +188,14 @@ def fit_poisson_glm(X: np.ndarray, y: np.ndarray, offset: np.ndarray, penalty: n
 
 @dataclass
 class GLMFit:
-    """A fitted pooled-stage Poisson GLM."""
+    """A fitted pooled-stage Poisson GLM (with its additive venue rates, if any)."""
 
     terms: list[str]
     stages: list[str]
     mean: np.ndarray
     scale: np.ndarray
     beta: np.ndarray              # [intercept, stage dummies..., terms...]
-    calibration: tuple[float, float] = (0.0, 1.0)   # (c, s): mu' = exp(c) mu**s
+    venue_rate: dict | None = None   # stage -> g_stage (additive venue effect)
 
     @property
     def coef(self) -> np.ndarray:
@@ -199,6 +206,14 @@ class GLMFit:
             return float(self.beta[1 + self.stages.index(stage)])
         return 0.0
 
+    def rate_for(self, stage: str) -> float:
+        """Additive venue rate of ``stage`` (the mean of the fitted ones for an unseen stage)."""
+        if not self.venue_rate:
+            return 0.0
+        if stage in self.venue_rate:
+            return float(self.venue_rate[stage])
+        return float(np.mean(list(self.venue_rate.values())))
+
     def z(self, raw: np.ndarray) -> np.ndarray:
         return (raw - self.mean) / self.scale
 
@@ -206,12 +221,58 @@ class GLMFit:
         return (self.beta[0] + self.stage_effect(stage) + _matvec(self.z(raw), self.coef)
                 + np.log(days))
 
-    def predict(self, raw: np.ndarray, *, stage: str, days: int, calibrated: bool = True):
+    def predict(self, raw: np.ndarray, *, stage: str, days: int,
+                venue: np.ndarray | None = None) -> np.ndarray:
+        """Expected counts; ``venue`` (the raw exposure) is needed for the additive effect."""
         mu = np.exp(np.clip(self.linear(raw, stage=stage, days=days), -30, 30))
-        if calibrated:
-            c, s = self.calibration
-            mu = np.exp(c) * np.power(np.maximum(mu, 1e-12), s)
+        if self.venue_rate is not None and venue is not None:
+            mu = mu + self.rate_for(stage) * np.asarray(venue, float)
         return mu
+
+
+def fit_poisson_additive(X: np.ndarray, y: np.ndarray, offset: np.ndarray, penalty: np.ndarray,
+                         G: np.ndarray, *, gamma_penalty: float = 1e-4, max_iter: int = 50,
+                         tol: float = 1e-9) -> tuple[np.ndarray, np.ndarray]:
+    """Fit ``E[y] = exp(offset + X b) + G g`` with ``g >= 0`` (Fisher scoring, projected steps).
+
+    The objective is the mean Poisson deviance / 2 plus ridge penalties (``penalty`` on ``b``,
+    ``gamma_penalty`` on ``g``). Starts from the plain GLM and ``g = 0``.
+    """
+    n, p = X.shape
+    q = G.shape[1]
+    beta = fit_poisson_glm(X, y, offset, penalty, max_iter=max_iter)
+    gamma = np.zeros(q)
+    pen = np.concatenate([penalty, np.full(q, gamma_penalty)])
+
+    def evaluate(b: np.ndarray, g: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
+        m = np.exp(np.clip(_matvec(X, b) + offset, -30.0, 30.0))
+        mu = np.maximum(m + _matvec(G, g), 1e-12)
+        obj = float(np.mean(mu - y * np.log(mu)) + 0.5 * np.sum(pen * np.r_[b, g] ** 2))
+        return obj, m, mu
+
+    obj, m, mu = evaluate(beta, gamma)
+    for _ in range(max_iter):
+        J = np.column_stack([X * m[:, None], G])
+        theta = np.r_[beta, gamma]
+        grad = np.einsum("ij,i->j", J, 1.0 - y / mu) / n + pen * theta
+        info = (np.einsum("ij,ik->jk", J / mu[:, None], J) / n + np.diag(pen)
+                + 1e-10 * np.eye(p + q))
+        step = np.linalg.solve(info, grad)
+        t = 1.0
+        for _halving in range(30):
+            cand = theta - t * step
+            cand[p:] = np.maximum(cand[p:], 0.0)
+            new_obj, new_m, new_mu = evaluate(cand[:p], cand[p:])
+            if new_obj <= obj + 1e-15:
+                break
+            t *= 0.5
+        else:
+            break
+        small = np.max(np.abs(cand - theta)) < tol or obj - new_obj < 1e-13 * max(1.0, abs(obj))
+        beta, gamma, obj, m, mu = cand[:p], cand[p:], new_obj, new_m, new_mu
+        if small:
+            break
+    return beta, gamma
 
 
 class WindowStore:
@@ -242,6 +303,10 @@ class WindowStore:
             self._raw[key] = transform_terms(self.features(stage, start, end).village, self.terms)
         return self._raw[key]
 
+    def venue(self, stage: str, start, end) -> np.ndarray:
+        """Raw venue exposure per village (for the additive venue effect)."""
+        return self.features(stage, start, end).village["venue"].to_numpy(float)
+
     def target(self, start, end) -> np.ndarray:
         key = (pd.Timestamp(start), pd.Timestamp(end))
         if key not in self._y:
@@ -264,9 +329,16 @@ def training_windows(past_windows: Sequence[tuple], before) -> list[tuple]:
     return sorted(out, key=lambda w: (w[2], w[3], w[1], w[0]))
 
 
+def glm_columns(terms: Sequence[str], model: Mapping) -> list[int]:
+    """Columns of the terms in the GLM's log-linear part (the venue term is additive apart)."""
+    return [j for j, t in enumerate(terms)
+            if not (t == "venue" and model["venue_effect"] == "additive")]
+
+
 def fit_glm(store: WindowStore, windows: Sequence[tuple], *, model: Mapping) -> GLMFit:
     """Fit the pooled Poisson GLM on ``windows`` (rows: villages x windows)."""
-    raws = [store.raw(st, s0, s1) for _, st, s0, s1 in windows]
+    cols = glm_columns(store.terms, model)
+    raws = [store.raw(st, s0, s1)[:, cols] for _, st, s0, s1 in windows]
     ys = [store.target(s0, s1) for _, _, s0, s1 in windows]
     raw = np.vstack(raws)
     y = np.concatenate(ys)
@@ -283,27 +355,20 @@ def fit_glm(store: WindowStore, windows: Sequence[tuple], *, model: Mapping) -> 
     X = np.column_stack([np.ones(len(y)), dummies, (raw - mean) / scale])
     penalty = np.concatenate([[0.0], np.full(len(stages), float(model["stage_alpha"])),
                               np.full(raw.shape[1], float(model["alpha"]))])
+    glm_terms = [store.terms[j] for j in cols]
+    if model["venue_effect"] == "additive" and "venue" in store.terms:
+        G = np.zeros((len(y), len(stages)))
+        for i, (_, st, s0, s1) in enumerate(windows):
+            G[i * n_v:(i + 1) * n_v, stages.index(st)] = store.venue(st, s0, s1)
+        beta, gamma = fit_poisson_additive(X, y, offset, penalty, G,
+                                           gamma_penalty=float(model["venue_alpha"]),
+                                           max_iter=int(model["max_iter"]))
+        rates = {st: float(g) for st, g in zip(stages, gamma, strict=True)
+                 if G[:, stages.index(st)].any()}
+        return GLMFit(terms=glm_terms, stages=stages, mean=mean, scale=scale, beta=beta,
+                      venue_rate=rates)
     beta = fit_poisson_glm(X, y, offset, penalty, max_iter=int(model["max_iter"]))
-    return GLMFit(terms=list(store.terms), stages=stages, mean=mean, scale=scale, beta=beta)
-
-
-def fit_calibration(pred: np.ndarray, obs: np.ndarray) -> tuple[float, float]:
-    """Fit ``obs ~ Poisson(exp(c) pred**s)`` (1-D recalibration); identity when degenerate."""
-    pred = np.maximum(np.asarray(pred, float), 1e-9)
-    obs = np.asarray(obs, float)
-    if obs.sum() < 5 or len(pred) < 10:
-        return 0.0, 1.0
-    X = np.column_stack([np.ones(len(pred)), np.log(pred)])
-    # shrink the slope towards 1 (offset log pred, penalised deviation)
-    b = fit_poisson_glm(X[:, :1] * 1.0, obs, np.log(pred), np.array([0.0]))
-    c0 = float(b[0])
-    Xs = np.column_stack([np.ones(len(pred)), np.log(pred)])
-    b2 = fit_poisson_glm(Xs, obs, np.zeros(len(pred)), np.array([0.0, 0.0]))
-    slope = float(np.clip(b2[1], 0.5, 1.5))
-    if not np.isfinite(slope):
-        return c0, 1.0
-    c = float(np.log(obs.sum() / np.sum(pred ** slope)))
-    return c, slope
+    return GLMFit(terms=glm_terms, stages=stages, mean=mean, scale=scale, beta=beta)
 
 
 # --------------------------------------------------------------------------------------------
@@ -429,6 +494,7 @@ class WindowMap:
     contributions: np.ndarray       # (V, K) per term
     venue_part: np.ndarray          # per village: expected count due to the venue term
     higher: np.ndarray              # (V, K) the village's term value is above the mean
+    names: list                     # (K,) the term names of the contributions
     model: str
     reason: str
     n_training_windows: int
@@ -454,8 +520,19 @@ def choose_model(n_windows: int, n_incidents: float, model: Mapping) -> tuple[st
     return "weighted_index", f"history too thin for a fitted model: {detail}"
 
 
-def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping,
-               calibrate: bool | None = None) -> WindowMap:
+def _with_additive_venue(contributions: np.ndarray, higher: np.ndarray, venue_part: np.ndarray,
+                         mu: np.ndarray, venue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Append the additive venue term to the log-scale contributions: its share of a village's
+    reasons is its share ``g venue / mu`` of the expected count, the other terms share the rest
+    as before."""
+    f = np.clip(np.where(mu > 0, venue_part / np.where(mu > 0, mu, 1.0), 0.0), 0.0, 0.999)
+    pos = np.clip(contributions, 0.0, None).sum(axis=1)
+    extra = np.where(pos > 0, f / (1.0 - f) * pos, f)
+    return (np.column_stack([contributions, extra]),
+            np.column_stack([higher, venue > 0]))
+
+
+def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping) -> WindowMap:
     """Make the map of ``[start, end]`` as of ``start`` from the windows before it."""
     windows = training_windows(store.past_windows, start)
     n_inc = float(sum(store.target(s0, s1).sum() for _, _, s0, s1 in windows))
@@ -464,39 +541,41 @@ def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping,
     days = window_days(start, end)
     terms = store.terms
     venue_j = terms.index("venue") if "venue" in terms else None
+    names = list(terms)
     if kind == "poisson_glm":
         fit = fit_glm(store, windows, model=model)
-        do_cal = model["calibrate"] if calibrate is None else calibrate
-        cal_info = {"calibration": "none"}
-        if do_cal:
-            pairs = _oos_pairs(store, windows, model=model)
-            if pairs is not None:
-                fit.calibration = fit_calibration(*pairs)
-                cal_info = {"calibration": "rolling-origin recalibration exp(c) mu^s",
-                            "calibration_c": fit.calibration[0],
-                            "calibration_s": fit.calibration[1],
-                            "calibration_rows": int(len(pairs[0]))}
-        mu = fit.predict(raw, stage=stage, days=days)
+        raw = raw[:, glm_columns(terms, model)]
+        names = list(fit.terms)
+        venue_j = names.index("venue") if "venue" in names else None
+        venue = store.venue(stage, start, end) if "venue" in terms else np.zeros(len(raw))
+        mu = fit.predict(raw, stage=stage, days=days, venue=venue)
         z = fit.z(raw)
         contributions = (z - z.mean(axis=0)) * fit.coef
         higher = z > z.mean(axis=0)
         venue_part = np.zeros(len(mu))
-        if venue_j is not None and fit.coef[venue_j] > 0:
+        if fit.venue_rate is not None:
+            venue_part = fit.rate_for(stage) * venue
+            contributions, higher = _with_additive_venue(contributions, higher, venue_part, mu,
+                                                         venue)
+            names = [*fit.terms, "venue"]
+        elif venue_j is not None and fit.coef[venue_j] > 0:
             z0 = (0.0 - fit.mean[venue_j]) / fit.scale[venue_j]
-            lin = fit.coef[venue_j] * (z[:, venue_j] - z0) * fit.calibration[1]
+            lin = fit.coef[venue_j] * (z[:, venue_j] - z0)
             venue_part = mu * (1.0 - np.exp(-np.clip(lin, 0.0, None)))
         info = {
-            "terms": list(terms),
-            "coefficients_per_sd": dict(zip(terms, map(float, fit.coef), strict=True)),
+            "terms": list(fit.terms),
+            "coefficients_per_sd": dict(zip(fit.terms, map(float, fit.coef), strict=True)),
             "relative_risk_per_sd": {t: float(np.exp(b)) for t, b in
-                                     zip(terms, fit.coef, strict=True)},
+                                     zip(fit.terms, fit.coef, strict=True)},
             "stage_effects": {s: fit.stage_effect(s) for s in fit.stages},
             "intercept": float(fit.beta[0]),
+            "venue_effect": model["venue_effect"],
             "n_training_rows": int(len(windows) * len(store.region.village_code)),
             "n_training_incidents": int(n_inc),
             "alpha": float(model["alpha"]),
-            **cal_info,
         }
+        if fit.venue_rate is not None:
+            info["venue_rate_per_stage"] = dict(fit.venue_rate)
     else:
         weights = index_weights_for(terms, model)
         index, parts = weighted_index(raw, weights)
@@ -511,31 +590,8 @@ def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping,
                                                                 strict=True)),
                 "expected_total": float(total), "n_training_incidents": int(n_inc)}
     return WindowMap(expected=mu, contributions=contributions, venue_part=venue_part,
-                     higher=higher, model=kind, reason=reason,
+                     higher=higher, names=names, model=kind, reason=reason,
                      n_training_windows=len(windows), info=info)
-
-
-def _oos_pairs(store: WindowStore, windows: Sequence[tuple], *,
-               model: Mapping) -> tuple[np.ndarray, np.ndarray] | None:
-    """Out-of-sample (prediction, observed) pairs: each past election's windows predicted by a
-    GLM fitted on the windows before it (needs at least ``min_training_windows`` before)."""
-    preds, obs = [], []
-    starts = sorted({w[2] for w in windows})
-    for s in starts:
-        before = [w for w in windows if w[3] < s]
-        targets = [w for w in windows if w[2] == s]
-        n_inc = sum(store.target(a, b).sum() for _, _, a, b in before)
-        if len(before) < int(model["min_training_windows"]) or n_inc < float(
-                model["min_training_incidents"]):
-            continue
-        fit = fit_glm(store, before, model=model)
-        for _, st, s0, s1 in targets:
-            preds.append(fit.predict(store.raw(st, s0, s1), stage=st,
-                                     days=window_days(s0, s1), calibrated=False))
-            obs.append(store.target(s0, s1))
-    if len(preds) < 2:
-        return None
-    return np.concatenate(preds), np.concatenate(obs)
 
 
 # --------------------------------------------------------------------------------------------
@@ -621,7 +677,7 @@ def score_stage(
     score = risk_score_from_expected(mu)
     vclass = assign_classes(mu, classes=cset, score=score)
     rows = _factor_rows(wf, region)
-    texts = top_factors_text(wmap.contributions, terms, rows, stage=stage,
+    texts = top_factors_text(wmap.contributions, wmap.names, rows, stage=stage,
                              n_factors=int(mset["top_factors"]),
                              min_share=float(mset["min_factor_share"]),
                              recent_days=int(fset["recent_days"]),
