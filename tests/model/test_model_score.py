@@ -148,3 +148,49 @@ def test_risk_score_is_monotone_in_expected():
     assert s[0] == 0.0 and s[-1] == 100.0
     assert np.all(np.diff(s) >= 0) and s[2] == s[3]
     assert risk_score_from_expected(np.zeros(3)).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_additive_venue_fit_recovers_rates():
+    from riskmap.model import fit_poisson_additive
+
+    rng = np.random.default_rng(1)
+    n = 30000
+    x = rng.normal(size=n)
+    X = np.column_stack([np.ones(n), x])
+    G = np.zeros((n, 2))
+    G[: n // 2, 0] = rng.exponential(1.0, n // 2)     # stage A exposures
+    G[n // 2:, 1] = rng.exponential(1.0, n - n // 2)  # stage B exposures
+    mu = np.exp(-1.5 + 0.5 * x) + G @ np.array([0.8, 0.0])
+    y = rng.poisson(mu)
+    beta, gamma = fit_poisson_additive(X, y, np.zeros(n), np.zeros(2), G, gamma_penalty=0.0)
+    assert beta == pytest.approx([-1.5, 0.5], abs=0.06)
+    assert gamma[0] == pytest.approx(0.8, abs=0.06)
+    assert gamma[1] == pytest.approx(0.0, abs=0.03) and gamma[1] >= 0.0
+
+
+def test_a_crowd_in_history_gives_a_venue_rate_and_a_reason(tiny):
+    venues = tiny["venues"].copy()
+    # a rally site in village 7 active in every past campaign and in the current one
+    import geopandas as gpd
+    from conftest import centre
+    from shapely.geometry import Point
+
+    rally = gpd.GeoDataFrame({"venue_id": ["RALLY"], "kind": ["campaign_site"],
+                              "name": ["Lapangan 7"], "start": pd.to_datetime([pd.NaT]),
+                              "end": pd.to_datetime([pd.NaT]), "expected_crowd": [2000.0]},
+                             geometry=[Point(*centre(7))], crs=venues.crs)
+    venues = pd.concat([venues, rally], ignore_index=True)
+    items = history_items() + [(7, s0.date().isoformat(), "clash", 1)
+                               for _, st, s0, _ in PAST if st == "campaign" for _ in range(4)]
+    t = {**tiny, "venues": venues, "incidents": make_incidents(items)}
+    res = run(t)
+    assert res.model_info["venue_effect"] == "additive"
+    assert res.model_info["venue_rate_per_stage"]["campaign"] > 0
+    v7 = res.area_risk.set_index("village_code").loc["99.01.03.2007"]
+    assert "dekat lokasi kampanye aktif pada tahap ini" in v7["top_factors"]
+    vr = res.venue_risk.set_index("venue_id")
+    assert vr.loc["RALLY", "expected_incidents"] > vr.loc["KPU", "expected_incidents"]
+    # multiplicative mode still runs and says so
+    res_m = run(t, model={"venue_effect": "multiplicative"})
+    assert res_m.model_info["venue_effect"] == "multiplicative"
+    assert "venue" in res_m.model_info["coefficients_per_sd"]
