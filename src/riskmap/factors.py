@@ -155,7 +155,8 @@ def top_factors_text(
 
 
 def tps_notes(*, hard_to_reach: bool, special: bool, last_margin: float,
-              near_venue_kind: str | None, close_margin: float = 0.1) -> list[str]:
+              near_venue_kind: str | None, near_venue_m: float = 500.0,
+              close_margin: float = 0.1) -> list[str]:
     """Return the TPS's own notes (Bahasa Indonesia) that come before its village's factors."""
     notes = []
     if hard_to_reach:
@@ -166,5 +167,6 @@ def tps_notes(*, hard_to_reach: bool, special: bool, last_margin: float,
         pct = round(100 * last_margin)
         notes.append(f"selisih suara tipis di TPS ini pada pemilu lalu ({pct}%)")
     if near_venue_kind:
-        notes.append(f"dekat {VENUE_TEXT.get(near_venue_kind, VENUE_TEXT['other'])}")
+        kind = VENUE_TEXT.get(near_venue_kind, VENUE_TEXT["other"])
+        notes.append(f"TPS dalam {round(near_venue_m)} m dari {kind} yang aktif")
     return notes

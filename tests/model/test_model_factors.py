@@ -35,6 +35,7 @@ def test_tps_notes():
     notes = tps_notes(hard_to_reach=True, special=False, last_margin=0.03,
                       near_venue_kind="kpu_office")
     assert notes == ["TPS sulit dijangkau",
-                     "selisih suara tipis di TPS ini pada pemilu lalu (3%)", "dekat kantor KPU"]
+                     "selisih suara tipis di TPS ini pada pemilu lalu (3%)",
+                     "TPS dalam 500 m dari kantor KPU yang aktif"]
     assert tps_notes(hard_to_reach=False, special=False, last_margin=float("nan"),
                      near_venue_kind=None) == []
