@@ -16,18 +16,24 @@ observed/expected within +-20 % in every class, pooled over seeds).
 
 Command (from the repository root)::
 
-    .venv/bin/python scripts/bench_model.py --seeds 20 --shapes grid,voronoi,strip --jobs 4
+    .venv/bin/python scripts/bench_model.py --seeds 20 --shapes grid,voronoi,strip --jobs 2
+
+Options: ``--n-tps`` (region size, default 390), ``--config config/config.yaml`` (use the
+project's sections), ``--model '{"alpha": 0.05}'`` / ``--features '{...}'`` (JSON overrides).
+Exit status 0 when every criterion passes.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from multiprocessing import Pool
 
 import numpy as np
 import pandas as pd
+import yaml
 
 from riskmap.backtest import CLASS_NAMES, capture_at_area
 from riskmap.features import feature_settings, incident_counts, prepare_region
@@ -44,15 +50,15 @@ SHARES = (0.05, 0.10, 0.20)
 MAPS = ("model", "previous_same_stage", "prospective_hotspot", "oracle_truth", "observed_best")
 
 
-def run_one(task: tuple[str, int, int]) -> dict:
+def run_one(task: tuple) -> dict:
     """Simulate one region and score every stage; return captured counts and class totals."""
-    shape, seed, n_tps = task
+    shape, seed, n_tps, sections = task
     t0 = time.perf_counter()
     sim = simulate_region(shape=shape, n_tps=n_tps, seed=seed)
     t_sim = time.perf_counter() - t0
     region = prepare_region(sim.areas, sim.tps, sim.venues, sim.incidents, sim.units)
     area = region.area_km2
-    fset = feature_settings({})
+    fset = feature_settings(sections.get("features"))
     captured = {m: {s: 0.0 for s in SHARES} for m in MAPS}
     captured_truth = {m: {s: 0.0 for s in SHARES} for m in ("model", "oracle_truth")}
     total_obs = 0.0
@@ -64,7 +70,9 @@ def run_one(task: tuple[str, int, int]) -> dict:
         start, end = sim.stages[stage]
         t1 = time.perf_counter()
         res = score_stage(sim.areas, sim.tps, sim.venues, sim.incidents, sim.units,
-                          stage=stage, start=start, end=end, past_windows=sim.past_windows)
+                          stage=stage, start=start, end=end, past_windows=sim.past_windows,
+                          features=sections.get("features"), model=sections.get("model"),
+                          classes=sections.get("classes"))
         t_score += time.perf_counter() - t1
         models.add(res.model_info["model"])
         ar = res.area_risk
@@ -107,8 +115,20 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shapes", default="grid,voronoi,strip")
     ap.add_argument("--n-tps", type=int, default=390)
     ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--config", default=None,
+                    help="config.yaml whose features/model/classes sections to use "
+                         "(default: the package defaults, which equal config/config.yaml's)")
+    ap.add_argument("--model", default="{}", help="JSON merged over the model section")
+    ap.add_argument("--features", default="{}", help="JSON merged over the features section")
     args = ap.parse_args(argv)
-    tasks = [(sh, seed, args.n_tps) for sh in args.shapes.split(",")
+    sections: dict = {"features": {}, "model": {}, "classes": {}}
+    if args.config:
+        with open(args.config, encoding="utf-8") as fh:
+            cfg = yaml.safe_load(fh)
+        sections = {k: dict(cfg.get(k) or {}) for k in sections}
+    sections["model"].update(json.loads(args.model))
+    sections["features"].update(json.loads(args.features))
+    tasks = [(sh, seed, args.n_tps, sections) for sh in args.shapes.split(",")
              for seed in range(args.first_seed, args.first_seed + args.seeds)]
     t0 = time.perf_counter()
     if args.jobs > 1:
