@@ -419,7 +419,7 @@ def risk_score_from_expected(expected: np.ndarray) -> np.ndarray:
     Examples
     --------
     >>> risk_score_from_expected(np.array([0.0, 1.0, 3.0])).tolist()
-    [0.0, 52.6, 100.0]
+    [0.0, 47.5, 100.0]
     """
     mu = np.clip(np.asarray(expected, float), 0.0, None)
     m = mu.mean() if len(mu) else 0.0
