@@ -10,7 +10,12 @@ rule score:
         incidents=rules.ingest.output.incidents,
         units=rules.ingest.output.units,
     output:
-        area_csv=OUT / "{stage}" / "area_risk.csv",
+        area_csv=report(
+            OUT / "{stage}" / "area_risk.csv",
+            caption="../report/area_risk.rst",
+            category="Tabel risiko desa",
+            subcategory="{stage}",
+        ),
         area_gpkg=OUT / "{stage}" / "area_risk.gpkg",
         backtest=OUT / "{stage}" / "backtest.json",
         tps_scores=WORK / "{stage}" / "tps_scores.csv",
