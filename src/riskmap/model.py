@@ -3,9 +3,11 @@
 How a stage is scored (:func:`score_stage`)
 -------------------------------------------
 1. *Training data* (rolling origins): every earlier stage window (all stages of the past
-   elections, ``past_windows``) that started before the stage's start gives one row per
-   village: the features as of the window's start (:func:`riskmap.features.features_as_of`)
-   and the number of incidents inside the window, cut strictly before the stage's start.
+   elections, ``past_windows``) that started before the stage's start and has at least
+   ``min_history_elections`` elections before it (so that its features have a history to
+   show) gives one row per village: the features as of the window's start
+   (:func:`riskmap.features.features_as_of`) and the number of incidents inside the window,
+   cut strictly before the stage's start.
    All stages are pooled (the village-level effects are shared; each stage has its own
    intercept, lightly penalised so that a stage never seen falls back to the common one)
    because a single stage of a few past elections gives too few rows; the window length enters
@@ -65,10 +67,11 @@ STAGES = ("campaign", "quiet_period", "voting", "recapitulation", "announcement"
 MODEL_DEFAULTS: dict = {
     "kind": "auto",
     "exclude_terms": [],
-    "alpha": 0.02,
+    "alpha": 0.005,
     "stage_alpha": 0.001,
     "min_training_windows": 3,
     "min_training_incidents": 20,
+    "min_history_elections": 1,
     "max_iter": 50,
     "venue_effect": "additive",
     "venue_alpha": 0.0001,
@@ -314,16 +317,27 @@ class WindowStore:
         return self._y[key]
 
 
-def training_windows(past_windows: Sequence[tuple], before) -> list[tuple]:
+def training_windows(past_windows: Sequence[tuple], before, *,
+                     min_history: int = 0) -> list[tuple]:
     """Past windows usable as training rows for a map made as of ``before``.
 
-    A window must start before ``before``; its end is cut to the day before ``before``.
+    A window must start before ``before``; its end is cut to the day before ``before``. With
+    ``min_history`` > 0 a window also needs that many earlier elections (other names with a
+    window ended before it starts): in the first election of the record no village has a
+    history yet, so "no incidents before" would teach the model that a hot village is quiet.
     """
     before = pd.Timestamp(before)
+    ends: dict[str, list[pd.Timestamp]] = {}
+    for name, _, _, s1 in past_windows:
+        ends.setdefault(str(name), []).append(pd.Timestamp(s1))
     out = []
     for name, stage, s0, s1 in past_windows:
         s0, s1 = pd.Timestamp(s0), pd.Timestamp(s1)
         if s0 >= before:
+            continue
+        earlier = sum(1 for other, e in ends.items()
+                      if other != str(name) and min(e) < s0)
+        if earlier < min_history:
             continue
         out.append((name, stage, s0, min(s1, before - pd.Timedelta(days=1))))
     return sorted(out, key=lambda w: (w[2], w[3], w[1], w[0]))
@@ -534,7 +548,8 @@ def _with_additive_venue(contributions: np.ndarray, higher: np.ndarray, venue_pa
 
 def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping) -> WindowMap:
     """Make the map of ``[start, end]`` as of ``start`` from the windows before it."""
-    windows = training_windows(store.past_windows, start)
+    windows = training_windows(store.past_windows, start,
+                               min_history=int(model["min_history_elections"]))
     n_inc = float(sum(store.target(s0, s1).sum() for _, _, s0, s1 in windows))
     kind, reason = choose_model(len(windows), n_inc, model)
     raw = store.raw(stage, start, end)

@@ -36,7 +36,7 @@ def test_interface_columns_order_and_ranges(tiny):
     assert (ar["expected_incidents"] >= 0).all()
     assert set(ar["risk_class"]) <= {"kurang_rawan", "rawan", "sangat_rawan"}
     assert res.model_info["model"] == "poisson_glm"
-    assert res.model_info["n_training_windows"] == 6
+    assert res.model_info["n_training_windows"] == 4       # 2014 has no history before it
     assert "reason" in res.model_info
     # village 1, hot in every past window, is on top and sangat rawan
     top = ar.sort_values("expected_incidents").iloc[-1]
@@ -169,28 +169,46 @@ def test_additive_venue_fit_recovers_rates():
 
 
 def test_a_crowd_in_history_gives_a_venue_rate_and_a_reason(tiny):
-    venues = tiny["venues"].copy()
-    # a rally site in village 7 active in every past campaign and in the current one
     import geopandas as gpd
     from conftest import centre
     from shapely.geometry import Point
 
-    rally = gpd.GeoDataFrame({"venue_id": ["RALLY"], "kind": ["campaign_site"],
-                              "name": ["Lapangan 7"], "start": pd.to_datetime([pd.NaT]),
-                              "end": pd.to_datetime([pd.NaT]), "expected_crowd": [2000.0]},
-                             geometry=[Point(*centre(7))], crs=venues.crs)
-    venues = pd.concat([venues, rally], ignore_index=True)
-    items = history_items() + [(7, s0.date().isoformat(), "clash", 1)
-                               for _, st, s0, _ in PAST if st == "campaign" for _ in range(4)]
+    # rallies in a different village each campaign, each with incidents around it
+    rallies = [("RALLY19", 7, "2018-09-23", "2019-04-13"), ("RALLY20", 8, "2020-09-26",
+                                                           "2020-12-05"),
+               ("RALLY24", 9, "2023-11-28", "2024-02-10")]
+    rally = gpd.GeoDataFrame(
+        {"venue_id": [r[0] for r in rallies], "kind": ["campaign_site"] * 3,
+         "name": [f"Lapangan {r[1]}" for r in rallies],
+         "start": pd.to_datetime([r[2] for r in rallies]),
+         "end": pd.to_datetime([r[3] for r in rallies]), "expected_crowd": [2000.0] * 3},
+        geometry=[Point(*centre(r[1])) for r in rallies], crs=tiny["venues"].crs)
+    venues = pd.concat([tiny["venues"], rally], ignore_index=True)
+    items = history_items() + [(7, "2018-09-23", "clash", 1)] * 4 + \
+        [(8, "2020-09-26", "clash", 1)] * 4
     t = {**tiny, "venues": venues, "incidents": make_incidents(items)}
     res = run(t)
     assert res.model_info["venue_effect"] == "additive"
     assert res.model_info["venue_rate_per_stage"]["campaign"] > 0
-    v7 = res.area_risk.set_index("village_code").loc["99.01.03.2007"]
-    assert "dekat lokasi kampanye aktif pada tahap ini" in v7["top_factors"]
+    v9 = res.area_risk.set_index("village_code").loc["99.01.03.2009"]
+    assert "dekat lokasi kampanye aktif pada tahap ini" in v9["top_factors"]
     vr = res.venue_risk.set_index("venue_id")
-    assert vr.loc["RALLY", "expected_incidents"] > vr.loc["KPU", "expected_incidents"]
+    assert set(vr.index) == {"KAMP1", "KPU", "RALLY24"}
+    assert vr.loc["RALLY24", "expected_incidents"] > vr.loc["KPU", "expected_incidents"]
     # multiplicative mode still runs and says so
     res_m = run(t, model={"venue_effect": "multiplicative"})
     assert res_m.model_info["venue_effect"] == "multiplicative"
     assert "venue" in res_m.model_info["coefficients_per_sd"]
+
+
+def test_training_windows_need_an_earlier_election():
+    from riskmap.model import training_windows
+
+    assert [w[0] for w in training_windows(PAST, START)] == [w[0] for w in PAST]
+    kept = training_windows(PAST, START, min_history=1)
+    assert {w[0] for w in kept} == {"Pemilu 2019", "Pilkada 2020"}
+    assert {w[0] for w in training_windows(PAST, START, min_history=2)} == {"Pilkada 2020"}
+    # a window that runs into the stage start is cut the day before
+    cut = training_windows([("E", "campaign", pd.Timestamp("2023-11-01"),
+                             pd.Timestamp("2023-12-31"))], START)
+    assert cut[0][3] == pd.Timestamp("2023-11-27")
