@@ -212,3 +212,18 @@ def test_training_windows_need_an_earlier_election():
     cut = training_windows([("E", "campaign", pd.Timestamp("2023-11-01"),
                              pd.Timestamp("2023-12-31"))], START)
     assert cut[0][3] == pd.Timestamp("2023-11-27")
+
+
+def test_empty_incidents_venues_and_units(tiny):
+    empty_venues = tiny["venues"].iloc[0:0]
+    empty_units = tiny["units"].iloc[0:0]
+    res = score_stage(tiny["areas"], tiny["tps"], empty_venues, make_incidents([]), empty_units,
+                      stage="voting", start=pd.Timestamp("2024-02-14"),
+                      end=pd.Timestamp("2024-02-14"), past_windows=PAST)
+    assert res.model_info["model"] == "weighted_index"
+    assert (res.area_risk["expected_incidents"] == 0).all()
+    assert set(res.area_risk["risk_class"]) == {"kurang_rawan"}
+    # hard-to-reach TPS are still at least rawan (rawan geografis)
+    assert set(res.tps_risk.loc[res.tps_risk["tps_id"] == "T91", "risk_class"]) == {"rawan"}
+    assert res.venue_risk.empty and list(res.venue_risk.columns) == ["venue_id",
+                                                                     "expected_incidents"]
