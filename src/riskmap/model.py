@@ -594,7 +594,9 @@ def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping) ->
     else:
         weights = index_weights_for(terms, model)
         index, parts = weighted_index(raw, weights)
-        total = stage_rate_total(store, stage=stage, windows=windows, days=days, before=start)
+        # the regional rate needs no feature history: every earlier window counts here
+        total = stage_rate_total(store, stage=stage, days=days, before=start,
+                                 windows=training_windows(store.past_windows, start))
         share = (index + 1.0) / np.sum(index + 1.0)
         mu = total * share
         contributions = parts
