@@ -630,6 +630,12 @@
     if (!m) return;
     setLayer("tps", true);
     map.closePopup();
+    /* Jump (no animation) to a zoom where clustering is off, so the marker is on the map at
+       once; markercluster's zoomToShowLayer callback alone can wait forever when the map does
+       not move. It stays as the fallback. */
+    var z = Math.min(map.getMaxZoom(), Math.max(map.getZoom(), S.cluster_until_zoom));
+    map.setView(m.getLatLng(), z, { animate: false });
+    if (m._map) { m.openPopup(); return; }
     tpsLayer.zoomToShowLayer(m, function () { m.openPopup(); });
   }
   var Search = L.Control.extend({
