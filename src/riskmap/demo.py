@@ -18,7 +18,8 @@ The incident history follows a written-down generative model (all rates are argu
 1. *Hot villages*: every village has a latent propensity ``h_v ~ LogNormal(0, 0.5)``; a seeded
    tenth of the villages (drawn with probability proportional to voters) are hot, ``h_v x 4``.
 2. *Village incidents*: in each election stage the expected regional total is
-   ``stage_total[stage] x election_factor[election]``, shared among villages in proportion to
+   ``stage_total[stage] x election_factor[election] x days / days in 2024`` (a daily rate: a
+   longer campaign brings more incidents), shared among villages in proportion to
    ``voters_v x h_v``; each incident lies near a TPS of the village (drawn by voters), on a
    date uniform in the stage window.
 3. *Venue crowds*: every venue whose kind matters in the stage (campaign sites, party offices and
@@ -540,7 +541,9 @@ def make_incidents(
         for stage in STAGES:
             start, end = (pd.Timestamp(d) for d in calendar[stage])
             days = (end - start).days + 1
-            for _ in range(rng.poisson(model.stage_total[stage] * factor)):
+            ref_start, ref_end = (pd.Timestamp(d) for d in ELECTIONS[CURRENT_ELECTION][stage])
+            length = days / ((ref_end - ref_start).days + 1)
+            for _ in range(rng.poisson(model.stage_total[stage] * factor * length)):
                 village_event(start + pd.Timedelta(days=int(rng.integers(0, days))), stage)
             for j in np.flatnonzero(venues["kind"].isin(VENUE_KINDS_BY_STAGE[stage]).to_numpy()):
                 v = venues.iloc[j]
