@@ -42,12 +42,12 @@ def test_every_bad_feature_is_named(tmp_path):
     with pytest.raises(RegionInputError) as err:
         read_routes(find_routes(tmp_path))
     text = str(err.value)
-    assert "feature 1, column kind: 'jalan'" in text
-    assert "feature 2, geometry: Point" in text
-    assert "feature 3, column speed_kmh" in text
+    assert "fitur 1, kolom kind: 'jalan'" in text
+    assert "fitur 2, geometri: Point" in text
+    assert "fitur 3, kolom speed_kmh" in text
 
 
 def test_unreadable_routes_file(tmp_path):
     (tmp_path / "routes.geojson").write_text("{not json")
-    with pytest.raises(RegionInputError, match="routes.geojson: cannot be read"):
+    with pytest.raises(RegionInputError, match="routes.geojson: tidak dapat dibaca"):
         read_routes(find_routes(tmp_path))

@@ -39,27 +39,27 @@ def empty_routes() -> gpd.GeoDataFrame:
 
 
 def route_problems(routes: gpd.GeoDataFrame, *, file: str) -> list[str]:
-    """Every problem of a routes table, one readable line each (feature numbers 1-based)."""
+    """Every problem of a routes table, one line each in Bahasa Indonesia (features 1-based)."""
     problems = []
     if routes.crs is None:
         problems.append(
-            f"{file}: no coordinate reference system; save it with one (GeoJSON: WGS84)"
+            f"{file}: tidak ada sistem koordinat (CRS); simpan ulang dengan CRS (GeoJSON: WGS84)"
         )
     if "kind" not in routes.columns:
         problems.append(
-            f"{file}: column 'kind' is missing; expected one of {', '.join(ROUTE_KINDS)}"
+            f"{file}: kolom 'kind' tidak ada; seharusnya salah satu dari {', '.join(ROUTE_KINDS)}"
         )
         return problems
     for i, (kind, geom) in enumerate(zip(routes["kind"], routes.geometry, strict=True), start=1):
         if geom is None or geom.is_empty or geom.geom_type not in ("LineString", "MultiLineString"):
-            gtype = "empty" if geom is None or geom.is_empty else geom.geom_type
+            gtype = "kosong" if geom is None or geom.is_empty else geom.geom_type
             problems.append(
-                f"{file}: feature {i}, geometry: {gtype}; expected a line "
-                "(LineString or MultiLineString)"
+                f"{file}: fitur {i}, geometri: {gtype}; seharusnya garis "
+                "(LineString atau MultiLineString)"
             )
         if str(kind) not in ROUTE_KINDS:
             problems.append(
-                f"{file}: feature {i}, column kind: '{kind}'; expected one of "
+                f"{file}: fitur {i}, kolom kind: '{kind}'; seharusnya salah satu dari "
                 f"{', '.join(ROUTE_KINDS)}"
             )
     if "speed_kmh" in routes.columns:
@@ -67,8 +67,8 @@ def route_problems(routes: gpd.GeoDataFrame, *, file: str) -> list[str]:
         bad = routes["speed_kmh"].notna() & ~(speed > 0)
         for i in bad[bad].index:
             problems.append(
-                f"{file}: feature {i + 1}, column speed_kmh: "
-                f"'{routes['speed_kmh'][i]}'; expected a number above 0 (km/h) or empty"
+                f"{file}: fitur {i + 1}, kolom speed_kmh: "
+                f"'{routes['speed_kmh'][i]}'; seharusnya angka di atas 0 (km/jam) atau kosong"
             )
     return problems
 
@@ -80,7 +80,8 @@ def read_routes(path: Path | None) -> gpd.GeoDataFrame:
     try:
         routes = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the same problem to the user
-        raise RegionInputError(f"{path.name}: cannot be read as a GIS file ({exc})") from None
+        msg = f"{path.name}: tidak dapat dibaca sebagai berkas GIS ({exc})"
+        raise RegionInputError(msg) from None
     routes = routes.reset_index(drop=True)
     problems = route_problems(routes, file=path.name)
     if problems:
