@@ -39,7 +39,7 @@ import pulp
 from scipy import sparse
 from scipy.spatial import cKDTree
 
-from riskmap.config import ConfigError, deep_merge, load_schema, schema_errors
+from riskmap.config import section_settings
 from riskmap.reach import graph_from_routes, reach_table, targets_from, xy_of
 from riskmap.roster import roster_from_posts
 from riskmap.staffing import (
@@ -71,46 +71,6 @@ class PlanResult:
     reach: pd.DataFrame
     roster: pd.DataFrame
     plan_info: dict[str, Any]
-
-
-# --------------------------------------------------------------------------------------------
-# Settings: defaults from the section schemas
-# --------------------------------------------------------------------------------------------
-
-
-def _schema_defaults(schema: Mapping[str, Any]) -> Any:
-    if "properties" in schema:
-        base = dict(schema.get("default", {}))
-        for key, sub in schema["properties"].items():
-            value = _schema_defaults(sub)
-            if value is not None:
-                base[key] = value
-        return base
-    return schema.get("default")
-
-
-def section_settings(section: Mapping[str, Any] | None, name: str) -> dict[str, Any]:
-    """Return a config section with every missing key taken from its schema's default.
-
-    Parameters
-    ----------
-    section : mapping or None
-        The (possibly partial) ``allocation`` or ``reach`` section.
-    name : str
-        ``"allocation"`` or ``"reach"``.
-
-    Raises
-    ------
-    ConfigError
-        When the merged section breaks its schema.
-    """
-    schema_name = f"section_{name}.schema.yaml"
-    merged = deep_merge(_schema_defaults(load_schema(schema_name)), dict(section or {}))
-    problems = schema_errors(merged, schema_name)
-    if problems:
-        msg = f"config section '{name}' breaks its schema:\n  - " + "\n  - ".join(problems)
-        raise ConfigError(msg)
-    return merged
 
 
 # --------------------------------------------------------------------------------------------

@@ -59,6 +59,47 @@ def schema_errors(instance: Any, schema_name: str) -> list[str]:
     return lines
 
 
+def _schema_defaults(schema: Mapping[str, Any]) -> Any:
+    if "properties" in schema:
+        base = copy.deepcopy(dict(schema.get("default", {})))
+        for key, sub in schema["properties"].items():
+            if "default" in sub or "properties" in sub:
+                base[key] = _schema_defaults(sub)
+        return base
+    return copy.deepcopy(schema.get("default"))
+
+
+def section_defaults(name: str) -> dict[str, Any]:
+    """Return the defaults of config section ``name``, as its schema declares them.
+
+    The schemas are the single source of the defaults: ``config/config.yaml`` spells them out
+    for the reader, and the package falls back on them when a section or key is left out.
+
+    Examples
+    --------
+    >>> section_defaults("allocation")["team_size"]
+    2
+    """
+    return _schema_defaults(_schema_texts()[f"section_{name}.schema.yaml"])
+
+
+def section_settings(section: Mapping[str, Any] | None, name: str) -> dict[str, Any]:
+    """Return section ``name`` with every missing key from its schema's default, validated.
+
+    Raises
+    ------
+    ConfigError
+        When the merged section breaks its schema (every problem listed).
+    """
+    schema_name = f"section_{name}.schema.yaml"
+    merged = deep_merge(section_defaults(name), dict(section or {}))
+    problems = schema_errors(merged, schema_name)
+    if problems:
+        msg = f"config section '{name}' breaks its schema:\n  - " + "\n  - ".join(problems)
+        raise ConfigError(msg)
+    return merged
+
+
 def validate_config(config: Mapping[str, Any], *, source: str = "config/config.yaml") -> None:
     """Raise :class:`ConfigError` naming every key of ``config`` that breaks the schema."""
     problems = schema_errors(dict(config), "config.schema.yaml")

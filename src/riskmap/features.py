@@ -46,31 +46,12 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
+from riskmap.config import section_defaults
+
 DAY = np.timedelta64(1, "D")
 
-FEATURE_DEFAULTS: dict = {
-    "half_life_days": 365.0,
-    "recent_days": 90,
-    "history_days": 1825,
-    "severity_weights": [1.0, 1.5, 2.0],
-    "kind_groups": {
-        "unrest": ["demonstration", "riot", "clash", "vandalism"],
-        "pressure": ["intimidation", "vote_buying", "hate_speech", "logistics_disruption",
-                     "other"],
-    },
-    "near_repeat": {"distance_m": 400.0, "time_days": 56.0, "max_distance_m": 1500.0,
-                    "max_age_days": 365},
-    "venue_bandwidth_m": 500.0,
-    "venue_max_distance_m": 5000.0,
-    "default_crowd": 100.0,
-    "venue_kinds": {
-        "campaign": {"campaign_site": 1.0, "party_office": 0.5, "vvip_visit": 1.0},
-        "quiet_period": {"party_office": 0.5},
-        "voting": {},
-        "recapitulation": {"ppk_office": 1.0, "kpu_office": 1.0, "logistics_warehouse": 1.0},
-        "announcement": {"kpu_office": 1.0, "ppk_office": 1.0, "logistics_warehouse": 0.5},
-    },
-}
+#: Defaults of the ``features:`` section, from its schema (the single source of defaults).
+FEATURE_DEFAULTS: dict = section_defaults("features")
 
 
 def feature_settings(features: Mapping | None) -> dict:

@@ -51,6 +51,7 @@ import numpy as np
 import pandas as pd
 
 from riskmap import backtest as bt
+from riskmap.config import section_defaults
 from riskmap.factors import top_factors_text, tps_notes
 from riskmap.features import (
     Region,
@@ -64,38 +65,11 @@ from riskmap.features import (
 
 STAGES = ("campaign", "quiet_period", "voting", "recapitulation", "announcement")
 
-MODEL_DEFAULTS: dict = {
-    "kind": "auto",
-    "exclude_terms": [],
-    "alpha": 0.005,
-    "stage_alpha": 0.001,
-    "min_training_windows": 3,
-    "min_training_incidents": 20,
-    "min_history_elections": 1,
-    "max_iter": 50,
-    "venue_effect": "additive",
-    "venue_alpha": 0.0001,
-    "tps_local_weight": 0.5,
-    "top_factors": 3,
-    "min_factor_share": 0.05,
-    "area_shares": [0.05, 0.10, 0.20],
-    "index_weights": {
-        "inc_unrest": 1.5, "inc_pressure": 1.5, "past_elections": 2.0, "same_stage": 2.0,
-        "near_repeat": 2.0, "venue": 2.0, "voters": 1.0, "tps_per_km2": 0.5, "hard_to_reach": 1.0,
-        "police_km": 0.5, "close_contest": 1.0, "area_km2": 0.0,
-    },
-    "index_inc_weight": 1.5,
-}
+#: Defaults of the ``model:`` section, from its schema (the single source of defaults).
+MODEL_DEFAULTS: dict = section_defaults("model")
 
-CLASS_DEFAULTS: dict = {
-    "method": "shares",
-    "sangat_rawan_share": 0.10,
-    "rawan_share": 0.25,
-    "threshold_on": "expected_incidents",
-    "rawan_threshold": 0.5,
-    "sangat_rawan_threshold": 1.0,
-    "tps_hard_to_reach_min_class": "rawan",
-}
+#: Defaults of the ``classes:`` section, from its schema (the single source of defaults).
+CLASS_DEFAULTS: dict = section_defaults("classes")
 
 BASE_TERMS = ("past_elections", "same_stage", "near_repeat", "venue", "voters", "tps_per_km2",
               "hard_to_reach", "police_km", "close_contest", "area_km2")

@@ -17,6 +17,7 @@ import geopandas as gpd
 import pandas as pd
 
 from riskmap._errors import Problem, RegionInputError
+from riskmap.config import section_defaults
 from riskmap.io._areas import AREA_COLUMNS, AREA_SUFFIXES, read_areas_file, validate_areas
 from riskmap.io._atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from riskmap.io._meta import read_meta
@@ -38,11 +39,8 @@ __all__ = [
 
 TABLES = ("tps", "venues", "incidents", "units")
 OPTIONAL_TABLES = ("venues", "incidents", "units")
-INGEST_DEFAULTS: dict[str, Any] = {
-    "region_buffer_m": 1000.0,
-    "date_order": "auto",
-    "language": "id",
-}
+#: Defaults of the ``ingest:`` section, from its schema (the single source of defaults).
+INGEST_DEFAULTS: dict = section_defaults("ingest")
 _SHP_SIDECARS = (".shx", ".dbf", ".prj", ".cpg")
 
 

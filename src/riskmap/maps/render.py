@@ -8,7 +8,6 @@ any network request (the opt-in online base maps of ``map.tile_layers`` excepted
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 from collections.abc import Mapping
@@ -21,7 +20,7 @@ import jinja2
 import pandas as pd
 
 import riskmap
-from riskmap.config import ConfigError, deep_merge, load_schema, schema_errors
+from riskmap.config import section_settings
 from riskmap.maps.assets import MAP_SCRIPTS, MAP_STYLES, asset_text, inline_scripts, inline_styles
 from riskmap.maps.layers import (
     boundaries_from_areas,
@@ -62,14 +61,7 @@ def map_settings(map_config: Mapping[str, Any] | None) -> dict[str, Any]:
     riskmap.config.ConfigError
         When a key breaks ``section_map.schema.yaml`` (every problem listed).
     """
-    schema = load_schema(SCHEMA)
-    defaults = {key: copy.deepcopy(spec.get("default")) for key, spec in
-                schema["properties"].items()}
-    settings = deep_merge(defaults, dict(map_config or {}))
-    problems = schema_errors(settings, SCHEMA)
-    if problems:
-        raise ConfigError("map section of the configuration:\n  - " + "\n  - ".join(problems))
-    return settings
+    return section_settings(map_config, "map")
 
 
 def _tile_sources(tile_layers: list[dict]) -> list[str]:
