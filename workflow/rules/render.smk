@@ -14,6 +14,7 @@ rule render_map:
         incidents=rules.ingest.output.incidents,
         units=rules.ingest.output.units,
         area_risk=rules.score.output.area_csv,
+        venue_scores=rules.score.output.venue_scores,
         tps_risk=rules.allocate.output.tps_risk,
         posts=rules.allocate.output.posts_csv,
         reach=rules.allocate.output.reach,

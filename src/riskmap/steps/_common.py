@@ -216,8 +216,17 @@ def read_work(work: Path) -> WorkTables:
     return WorkTables(meta=meta, areas=areas, **tables)
 
 
-def active_venues(venues: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """Venues whose dates overlap [start, end]; venues without dates are always active."""
-    v_start = venues["start"].fillna(pd.Timestamp.min)
-    v_end = venues["end"].fillna(pd.Timestamp.max)
-    return venues[(v_start <= end) & (v_end >= start)].reset_index(drop=True)
+def active_venues(venues: pd.DataFrame, venue_scores: pd.DataFrame) -> pd.DataFrame:
+    """The venues the model found active in the stage window, with its expected incidents.
+
+    The window rule (dates overlap the stage; no dates: always active) lives in
+    :func:`riskmap.features.active_venues_mask`; the score step lists exactly those venues.
+    """
+    scores = venue_scores[["venue_id", "expected_incidents"]]
+    out = venues.merge(scores, on="venue_id", how="inner", validate="1:1")
+    return out.sort_values("venue_id").reset_index(drop=True)
+
+
+def read_venue_scores(work: Path, stage: str) -> pd.DataFrame:
+    """The score step's active venues of a stage (venue_id, expected_incidents)."""
+    return pd.read_csv(Path(work) / stage / "venue_scores.csv", dtype={"venue_id": str})

@@ -15,6 +15,7 @@ from riskmap.roster import write_roster
 from riskmap.steps._common import (
     active_venues,
     params_from,
+    read_venue_scores,
     read_work,
     run_step,
     step_parser,
@@ -55,21 +56,6 @@ def scored_tps(tps: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     return tps.merge(scores, on="tps_id", how="left", validate="1:1")
 
 
-def scored_venues(venues: pd.DataFrame, scores: pd.DataFrame, start, end) -> pd.DataFrame:
-    """The venues active in the stage window with the model's expected incidents."""
-    active = active_venues(venues, start, end)
-    scores = (
-        scores[["venue_id", "expected_incidents"]]
-        if len(scores)
-        else pd.DataFrame(
-            {"venue_id": pd.Series(dtype=str), "expected_incidents": pd.Series(dtype=float)}
-        )
-    )
-    out = active.merge(scores, on="venue_id", how="left", validate="1:1")
-    out["expected_incidents"] = out["expected_incidents"].fillna(0.0)
-    return out
-
-
 def allocate(args: argparse.Namespace) -> None:
     params = params_from(args)
     work = read_work(args.work)
@@ -79,12 +65,7 @@ def allocate(args: argparse.Namespace) -> None:
     tps = scored_tps(work.tps, pd.read_csv(stage_work / "tps_scores.csv", dtype={"tps_id": str}))
     names = work.areas[["village_code", "village_name"]]
     tps = tps.merge(names, on="village_code", how="left", validate="m:1")
-    venues = scored_venues(
-        work.venues,
-        pd.read_csv(stage_work / "venue_scores.csv", dtype={"venue_id": str}),
-        start,
-        end,
-    )
+    venues = active_venues(work.venues, read_venue_scores(args.work, args.stage))
     crs = work.crs
     res = plan_stage(
         points_from_lonlat(tps, crs=crs),

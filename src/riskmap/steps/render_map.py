@@ -13,7 +13,14 @@ import pandas as pd
 
 from riskmap.io import atomic_path
 from riskmap.maps import render_stage_map
-from riskmap.steps._common import active_venues, params_from, read_work, run_step, step_parser
+from riskmap.steps._common import (
+    active_venues,
+    params_from,
+    read_venue_scores,
+    read_work,
+    run_step,
+    step_parser,
+)
 
 log = logging.getLogger("riskmap")
 
@@ -48,7 +55,7 @@ def render(args: argparse.Namespace) -> None:
         area_risk,
         tps_risk,
         posts,
-        active_venues(work.venues, start, end),
+        active_venues(work.venues, read_venue_scores(args.work, args.stage)),
         incidents,
         work.units,
         reach,
