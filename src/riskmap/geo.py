@@ -45,3 +45,46 @@ def points_from_lonlat(frame: pd.DataFrame, *, crs: CRS | str | None = None) -> 
         crs=WGS84,
     )
     return gdf.to_crs(crs) if crs is not None else gdf
+
+
+AREA_LEVELS = ("province", "regency", "district", "village")
+"""Kemendagri code levels: ``62``, ``62.10``, ``62.10.02``, ``62.10.02.1012``."""
+
+AREA_LEVEL_LABEL_ID = {
+    "province": "Provinsi",
+    "regency": "Kabupaten/Kota",
+    "district": "Kecamatan",
+    "village": "Desa/Kelurahan",
+}
+"""How a map or report names an area of each level, in Bahasa Indonesia."""
+
+
+def area_level_of(code: str) -> str:
+    """The administrative level of a dotted Kemendagri area code.
+
+    Examples
+    --------
+    >>> area_level_of("62.10")
+    'regency'
+    >>> area_level_of("62.10.02.1012")
+    'village'
+    >>> area_level_of("62")
+    'province'
+    """
+    parts = str(code).strip().split(".")
+    return AREA_LEVELS[min(max(len(parts), 1), len(AREA_LEVELS)) - 1]
+
+
+def area_level_of_codes(codes: pd.Series | list[str]) -> str:
+    """The level of a set of area codes: the most common level (``village`` when empty).
+
+    Examples
+    --------
+    >>> area_level_of_codes(["62.10", "62.11", "62.71"])
+    'regency'
+    """
+    levels = pd.Series([area_level_of(c) for c in codes], dtype=object)
+    if levels.empty:
+        return "village"
+    counts = levels.value_counts()
+    return str(sorted(counts.index, key=lambda lv: (-counts[lv], AREA_LEVELS.index(lv)))[0])

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from riskmap.reach import TERRAIN_LABEL
+from riskmap.spreadsheet import neutralise_frame, write_human_csv
 
 ROSTER_COLUMNS = [
     "Pos", "Lokasi", "Koordinat", "Jumlah Personel", "TPS yang dicakup", "Polsek terdekat",
@@ -113,7 +114,8 @@ def write_roster(roster: pd.DataFrame, xlsx_path: Path | str, csv_path: Path | s
     xlsx_path, csv_path = Path(xlsx_path), Path(csv_path)
     for p in (xlsx_path, csv_path):
         p.parent.mkdir(parents=True, exist_ok=True)
-    roster.to_csv(csv_path, index=False, lineterminator="\n", encoding="utf-8")
+    roster = neutralise_frame(roster)
+    write_human_csv(roster, csv_path)
 
     wb = Workbook()
     ws = wb.active
