@@ -89,6 +89,17 @@ REASONS: dict[str, Reason] = {
         ("stage {stage}: start {start} is after end {end}", "start <= end",
          "check the election calendar"),
     ),
+    "mixed_area_levels": R(
+        "fatal",
+        ("kode wilayah bercampur tingkat: {levels}",
+         "satu tingkat untuk semua wilayah (semua desa/kelurahan, semua kecamatan, semua "
+         "kabupaten/kota, atau semua provinsi)",
+         "pisahkan wilayah tiap tingkat ke folder wilayah sendiri"),
+        ("area codes of mixed levels: {levels}",
+         "one level for every area (all villages, all kecamatan, all kabupaten/kota, or all "
+         "provinces)",
+         "put the areas of each level in a region folder of their own"),
+    ),
     # ------------------------------------------------------- row problems (to the quarantine)
     "missing_value": R(
         "row",
@@ -265,6 +276,19 @@ REASONS: dict[str, Reason] = {
         ("{n} hasil TPS tidak cocok dengan TPS mana pun di tps.csv: {ids}", "", ""),
         ("{n} tallies match no TPS of tps.csv: {ids}", "", ""),
     ),
+    "acled_left_out": R(
+        "warning",
+        ("{n} kejadian ACLED dilewati karena jenisnya tidak dipilih ({types}); pilih dengan "
+         "--event-types / --sub-event-types", "", ""),
+        ("{n} ACLED events left out because their type was not selected ({types}); select "
+         "them with --event-types / --sub-event-types", "", ""),
+    ),
+    "acled_bad_precision": R(
+        "warning",
+        ("{n} kejadian ACLED tanpa geo_precision 1-3; kolomnya dibiarkan kosong: baris {rows}",
+         "", ""),
+        ("{n} ACLED events without a geo_precision of 1-3; left empty: rows {rows}", "", ""),
+    ),
     "acled_type_other": R(
         "warning",
         ("{n} jenis kejadian ACLED tidak dikenal dibaca sebagai `other`: {types}", "", ""),
@@ -376,6 +400,40 @@ REASONS: dict[str, Reason] = {
         "warning",
         ("berkas bukan UTF-8; dibaca sebagai {encoding}", "", ""),
         ("file is not UTF-8; read as {encoding}", "", ""),
+    ),
+    "moved_to_nearest_area": R(
+        "warning",
+        ("{n} titik di luar batas wilayah tetapi dalam {buffer_m} m darinya diterima dan "
+         "dihitung di wilayah terdekat: baris {rows}", "", ""),
+        ("{n} points outside the areas but within {buffer_m} m of them accepted and counted in "
+         "the nearest area: rows {rows}", "", ""),
+    ),
+    "tps_outside_areas": R(
+        "warning",
+        ("{n} TPS di luar batas wilayah tetapi dalam {buffer_m} m darinya diterima; tetap "
+         "dihitung di wilayah kodenya (terdekat dalam kurung): baris {rows}", "", ""),
+        ("{n} TPS outside the areas but within {buffer_m} m of them accepted; counted in the "
+         "area of their code (nearest in brackets): rows {rows}", "", ""),
+    ),
+    "area_code_to_level": R(
+        "warning",
+        ("{n} kode desa diganti dengan kode wilayah di atasnya (tingkat berkas areas)", "", ""),
+        ("{n} village codes replaced by the code of the area above them (the areas file's "
+         "level)", "", ""),
+    ),
+    "area_level_above_village": R(
+        "warning",
+        ("{n} wilayah tingkat {level}, bukan desa/kelurahan: peta dan tabel memakai wilayah "
+         "ini", "", ""),
+        ("{n} areas of level {level}, not villages: maps and tables use these areas", "", ""),
+    ),
+    "areas_overlap": R(
+        "warning",
+        ("{n} pasang wilayah bertumpang tindih (terbesar {max_ha} ha): {pairs}", "",
+         "periksa batasnya di QGIS (Vector > Geometry Tools > Check Validity / Topology "
+         "Checker)"),
+        ("{n} pairs of areas overlap (largest {max_ha} ha): {pairs}", "",
+         "check the boundaries in QGIS (Topology Checker)"),
     ),
     "areas_reprojected": R(
         "warning",

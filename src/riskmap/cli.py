@@ -3,6 +3,7 @@
     riskmap check DIR [--lang id|en]
     riskmap init DIR
     riskmap import-acled ACLED.csv -o incidents.csv [--region DIR] [--report rows.csv]
+                         [--event-types T,..] [--sub-event-types T,..]
     riskmap import-tallies TALLIES.csv [--tps tps.csv] -o OUT.csv [--report rows.csv]
     riskmap reasons [--lang id|en]
 
@@ -121,6 +122,13 @@ def _add_acled(p: argparse.ArgumentParser) -> None:
                    help="region folder: keep only the events inside its areas (+ buffer)")
     p.add_argument("--buffer-m", type=float, default=1000.0,
                    help="with --region: metres around the areas still inside (default 1000)")
+    p.add_argument("--event-types", default=None, metavar="TYPES",
+                   help="ACLED event types to keep, comma-separated, or `all` (default: "
+                        "Protests,Riots: the election-relevant ones)")
+    p.add_argument("--sub-event-types", default=None, metavar="TYPES",
+                   help="ACLED sub-event types to keep as well, comma-separated, or `all` "
+                        "(default: Looting/property destruction,Abduction/forced "
+                        "disappearance)")
 
 
 def _read(path: Path, lang: str):
@@ -138,9 +146,18 @@ def _read(path: Path, lang: str):
 
 
 def _write_csv(frame, path: Path) -> None:
+    """Write a data table (read by the pipeline or by programs) as it is."""
     from riskmap.io import atomic_write_text
 
     atomic_write_text(path, frame.to_csv(index=False, lineterminator="\n"))
+
+
+def _write_human_csv(frame, path: Path) -> None:
+    """Write a table meant for people (a report of rows): formula-like cells neutralised."""
+    from riskmap.io import atomic_write_text
+    from riskmap.spreadsheet import human_csv_text
+
+    atomic_write_text(path, human_csv_text(frame))
 
 
 def _print_result(result, args, what: str) -> None:
@@ -159,14 +176,23 @@ def _print_result(result, args, what: str) -> None:
     for w in result.warnings:
         out.write(f"  * {describe(w, lang=lang)}\n")
     if args.report:
-        _write_csv(rep, args.report)
+        _write_human_csv(rep, args.report)
 
 
 def _run_acled(args: argparse.Namespace) -> int:
-    from riskmap.io.importers import incidents_from_acled
+    from riskmap.io.importers import (
+        ACLED_DEFAULT_EVENT_TYPES,
+        ACLED_DEFAULT_SUB_EVENT_TYPES,
+        incidents_from_acled,
+    )
 
     raw = _read(args.source, args.lang)
-    result = incidents_from_acled(raw, date_order=args.date_order)
+    event_types = (ACLED_DEFAULT_EVENT_TYPES if args.event_types is None
+                   else _split_list(args.event_types))
+    sub_event_types = (ACLED_DEFAULT_SUB_EVENT_TYPES if args.sub_event_types is None
+                       else _split_list(args.sub_event_types))
+    result = incidents_from_acled(raw, date_order=args.date_order, event_types=event_types,
+                                  sub_event_types=sub_event_types)
     if args.region is not None and not result.table.empty:
         from riskmap.io import region_space
         from riskmap.io.importers import clip_to_region
@@ -183,6 +209,11 @@ def _run_acled(args: argparse.Namespace) -> int:
         return 1
     _write_csv(result.table, args.out)
     return 0
+
+
+def _split_list(text: str) -> list[str]:
+    """``"Protests, Riots"`` -> ``["Protests", "Riots"]`` (empty items dropped)."""
+    return [t.strip() for t in text.split(",") if t.strip()]
 
 
 def _add_tallies(p: argparse.ArgumentParser) -> None:

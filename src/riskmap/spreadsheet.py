@@ -10,6 +10,7 @@ a formula). Tables meant for programs (``area_risk.csv``, ``tps_risk.csv``, ``po
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -57,6 +58,21 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def human_csv_text(frame: pd.DataFrame) -> str:
+    """The CSV text of a table meant for people: formula-like cells neutralised, text cells
+    quoted (numbers are not, so they stay numbers in a spreadsheet; a carriage return inside
+    a cell stays inside it instead of breaking the row).
+
+    Examples
+    --------
+    >>> print(human_csv_text(pd.DataFrame({"Pos": ["+62 Pos"], "Personel": [4]})), end="")
+    "Pos","Personel"
+    "'+62 Pos",4
+    """
+    return neutralise_frame(frame).to_csv(index=False, lineterminator="\n",
+                                          quoting=csv.QUOTE_NONNUMERIC)
+
+
 def write_human_csv(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write a table meant for people as UTF-8 CSV, its formula-like cells neutralised."""
-    neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    """Write a table meant for people as UTF-8 CSV (see :func:`human_csv_text`)."""
+    Path(path).write_text(human_csv_text(frame), encoding="utf-8", newline="")

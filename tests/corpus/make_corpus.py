@@ -459,6 +459,107 @@ CASES_TEXT: dict[str, dict] = {
         "tps.csv": TPS_HEADER + T1 + "6210021012002,62.10.02.1012,113°52'E,1°06'S,240,,,\n",
         "expect": {"quarantined": {"tps.csv": {3: "swapped_coordinates"}}},
     },
+    # ----------------------------------------------- encodings, precision, buffer, levels
+    "tps_utf16_le_tab_separated": {
+        # Excel's "Unicode Text" export: UTF-16 little-endian with BOM, tabs, CRLF.
+        "tps.csv@utf16le": TPS_HEADER.replace(",", "\t") +
+        T1.replace(",", "\t") + T2.replace(",", "\t"),
+        "expect": {"accepted": {"tps.csv": 2}, "warnings": {"tps.csv": ["text_encoding"]},
+                   "text_warnings": {"tps.csv": "UTF-16 LE"},
+                   "values": [{"table": "tps", "id": "6210021012001", "column": "lon",
+                               "equals": 113.8605}]},
+    },
+    "tps_utf16_be_tab_separated": {
+        "tps.csv@utf16be": TPS_HEADER.replace(",", "\t") +
+        T1.replace(",", "\t") + "6210022001001\t62.10.02.2001\t\t113.8795\t198\t\t\t\n",
+        "expect": {"accepted": {"tps.csv": 1}, "warnings": {"tps.csv": ["text_encoding"]},
+                   "quarantined": {"tps.csv": {3: "missing_coordinates"}}},
+    },
+    "incidents_geo_precision": {
+        "incidents.csv": INC_HEADER.replace("description", "description,geo_precision") +
+        "INS-0001,2019-04-20,demonstration,-1.1010,113.8645,1,titik tepat,1\n"
+        "INS-0002,2019-05-20,riot,-1.1000,113.8700,2,titik tengah kecamatan,3\n"
+        "INS-0003,2019-06-20,riot,-1.1000,113.8700,2,tanpa presisi,\n"
+        "INS-0004,2019-07-20,riot,-1.1000,113.8700,2,presisi salah,5\n"
+        "INS-0005,2019-08-20,riot,-1.1000,113.8700,2,presisi bukan angka,dua\n",
+        "expect": {"accepted": {"incidents.csv": 3},
+                   "quarantined": {"incidents.csv": {5: "out_of_range", 6: "bad_number"}},
+                   "values": [{"table": "incidents", "id": "INS-0002",
+                               "column": "geo_precision", "equals": 3},
+                              {"table": "incidents", "id": "INS-0003",
+                               "column": "geo_precision", "equals": 1}]},
+    },
+    "incidents_in_buffer_moved_to_nearest_village": {
+        # 0.002 deg (~220 m) east of the last village: inside the 1 km buffer, outside every
+        # polygon; counted in the nearest village, and said so.
+        "incidents.csv": INC_HEADER + I1 +
+        "INS-0002,2019-05-20,riot,-1.1000,113.8920,2,di luar batas desa\n",
+        "tps.csv": TPS_HEADER + T1 + "6210022001002,62.10.02.2001,-1.1000,113.8930,120,,,\n",
+        "expect": {"accepted": {"incidents.csv": 2, "tps.csv": 2},
+                   "warnings": {"incidents.csv": ["moved_to_nearest_area"],
+                                "tps.csv": ["tps_outside_areas"]},
+                   "text_warnings": {"incidents.csv": "3 (-> 62.10.02.2001)"}},
+    },
+    "areas_overlapping_neighbours": {
+        # Desa Contoh's west edge drawn 0.001 deg (~110 m) into Kelurahan Contoh: ~24 ha.
+        "areas.geojson": areas_json([
+            ("62.10.02.1012", "Kelurahan Contoh", poly(SQUARE_A)),
+            ("62.10.02.2001", "Desa Contoh", poly([[113.869, -1.11], [113.89, -1.11],
+                                                   [113.89, -1.09], [113.869, -1.09],
+                                                   [113.869, -1.11]])),
+        ]),
+        "expect": {"accepted": {"areas.geojson": 2},
+                   "warnings": {"areas.geojson": ["areas_overlap"]},
+                   "text_warnings": {"areas.geojson": "Kelurahan Contoh (62.10.02.1012) / "
+                                                      "Desa Contoh (62.10.02.2001) 24.66 ha"}},
+    },
+    "areas_kabupaten_codes": {
+        # A Polda's file: kabupaten/kota areas without kecamatan columns; TPS keep their desa
+        # codes, which are taken up to the kabupaten holding them.
+        "region.yaml": REGION_YAML.replace('code: "62.10"', 'code: "62"'),
+        "areas.geojson": areas_json([
+            ("62.10", "Kabupaten Contoh", poly(SQUARE_A)),
+            ("62.11", "Kabupaten Tetangga", poly(SQUARE_B)),
+        ], drop=("subdistrict_code", "subdistrict_name")),
+        "tps.csv": TPS_HEADER + T1 + T2.replace("62.10.02.2001", "62.11.01.2001"),
+        "expect": {"accepted": {"areas.geojson": 2, "tps.csv": 2},
+                   "warnings": {"areas.geojson": ["area_level_above_village"],
+                                "tps.csv": ["area_code_to_level"]},
+                   "values": [{"table": "tps", "id": "6210021012001", "column": "village_code",
+                               "equals": "62.10"},
+                              {"table": "areas", "id": "62.11", "column": "subdistrict_code",
+                               "equals": "62"},
+                              {"table": "areas", "id": "62.11", "column": "area_level",
+                               "equals": "regency"}]},
+    },
+    "areas_kecamatan_codes": {
+        "areas.geojson": areas_json([
+            ("620102", "Kecamatan Contoh", poly(SQUARE_A)),
+            ("62.10.03", "Kecamatan Tetangga", poly(SQUARE_B)),
+        ], drop=("subdistrict_code", "subdistrict_name")),
+        "tps.csv": TPS_HEADER + T1.replace("62.10.02.1012", "62.01.02.1012") +
+        T2.replace("62.10.02.2001", "62.10.03"),
+        "expect": {"accepted": {"areas.geojson": 2, "tps.csv": 2},
+                   "warnings": {"areas.geojson": ["area_level_above_village",
+                                                  "village_code_normalised"]},
+                   "values": [{"table": "areas", "id": "62.01.02", "column": "subdistrict_name",
+                               "equals": "Kabupaten/Kota 62.01"},
+                              {"table": "tps", "id": "6210022001001", "column": "village_code",
+                               "equals": "62.10.03"}]},
+    },
+    "areas_mixed_levels": {
+        "areas.geojson": areas_json([
+            ("62.10", "Kabupaten Contoh", poly(SQUARE_A)),
+            ("62.11", "Kabupaten Tetangga", poly(SQUARE_B)),
+            ("62.10.02.2001", "Desa Contoh", poly(SQUARE_B)),
+        ]),
+        "expect": {"fatal": [{"code": "mixed_area_levels", "file": "areas.geojson",
+                              "column": "village_code"}],
+                   "quarantined": {"areas.geojson": {1: "mixed_area_levels",
+                                                     2: "mixed_area_levels",
+                                                     3: "mixed_area_levels"}},
+                   "text": {"fatal": "2 kabupaten/kota (baris 1, 2), 1 desa/kelurahan (baris 3)"}},
+    },
     "region_yaml_not_yaml": {
         "region.yaml": "name: [unclosed\n",
         "expect": {"fatal": [{"code": "unreadable_file", "file": "region.yaml"}]},
@@ -483,6 +584,10 @@ def write_case(name: str, spec: dict) -> None:
             path.write_text(value, encoding="utf-8")
         elif mode == "cp1252":
             path.write_bytes(value.encode("cp1252"))
+        elif mode == "utf16le":
+            path.write_bytes(b"\xff\xfe" + value.replace("\n", "\r\n").encode("utf-16-le"))
+        elif mode == "utf16be":
+            path.write_bytes(b"\xfe\xff" + value.replace("\n", "\r\n").encode("utf-16-be"))
         elif mode == "bytes":
             path.write_bytes(value)
         elif mode == "rows":

@@ -119,3 +119,49 @@ def test_check_also_reads_the_optional_routes_file(tmp_path, capsys):
     assert main(["check", str(folder)]) == 1
     out = capsys.readouterr().out
     assert "routes.geojson" in out and "perahu" in out
+
+
+def test_import_acled_selects_types_keeps_precision_and_neutralises_the_report(tmp_path,
+                                                                              capsys):
+    src = tmp_path / "+62 acled.csv"  # the report's texts start with the file name
+    src.write_text(
+        "event_id_cnty,event_date,event_type,sub_event_type,latitude,longitude,geo_precision,"
+        "notes\n"
+        "IDN1,2024-02-14,Protests,Peaceful protest,-1.1005,113.8605,1,\n"
+        "IDN2,2024-02-15,Battles,Armed clash,-1.0995,113.8795,2,\n"
+        "IDN3,2024-02-16,Riots,Mob violence,-1.0995,113.8795,3,\n"
+        "IDN4,yesterday,Riots,Mob violence,-1.0995,113.8795,3,\n")
+    out, report = tmp_path / "incidents.csv", tmp_path / "rows.csv"
+    assert main(["import-acled", str(src), "-o", str(out), "--report", str(report),
+                 "--lang", "en"]) == 0
+    printed = capsys.readouterr().out
+    assert "1 ACLED events left out" in printed and "Battles/Armed clash 1" in printed
+    written = pd.read_csv(out, dtype=str)
+    assert list(written["incident_id"]) == ["IDN1", "IDN3"]
+    assert list(written["geo_precision"]) == ["1", "3"]
+    # The report is for people: a formula-like cell is made inert.
+    rep = pd.read_csv(report, dtype=str)
+    assert list(rep["row"]) == ["5"] and list(rep["reason"]) == ["bad_date"]
+    assert rep["reason_text"].iloc[0].startswith("'+62 acled.csv, row 5")
+    assert main(["import-acled", str(src), "-o", str(out), "--event-types", "Protests,Battles",
+                 "--sub-event-types", ""]) == 0
+    written = pd.read_csv(out, dtype=str)
+    assert list(written["incident_id"]) == ["IDN1", "IDN2"]
+    assert list(written["kind"]) == ["demonstration", "other"]
+    # geo_precision reaches the validated incidents.
+    folder = tmp_path / "r"
+    shutil.copytree(CORPUS / "base", folder)
+    shutil.copy(out, folder / "incidents.csv")
+    region = load_region(folder)
+    assert region.incidents["geo_precision"].tolist() == [1, 2]
+
+
+def test_check_names_overlapping_villages_in_hectares(tmp_path, capsys):
+    folder = tmp_path / "r"
+    shutil.copytree(CORPUS / "base", folder)
+    shutil.copy(CORPUS / "cases" / "areas_overlapping_neighbours" / "areas.geojson",
+                folder / "areas.geojson")
+    assert main(["check", str(folder), "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "1 pairs of areas overlap (largest 24.66 ha)" in out
+    assert "Kelurahan Contoh (62.10.02.1012) / Desa Contoh (62.10.02.2001) 24.66 ha" in out

@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from riskmap._errors import describe
 from riskmap.io._read import read_csv_text, read_table_file
 from riskmap.io.importers import (
     apply_tallies,
@@ -117,13 +118,57 @@ def test_acled_export_becomes_contract_incidents():
     assert t.loc["IDN1001", ["date", "kind", "severity"]].tolist() == ["2024-02-14",
                                                                         "demonstration", 1]
     assert t.loc["IDN1002", ["kind", "severity"]].tolist() == ["riot", 3]
-    assert t.loc["IDN1003", ["kind", "severity"]].tolist() == ["clash", 2]
     assert t.loc["IDN1004", "kind"] == "vandalism"
-    assert t.loc["IDN1007", "kind"] == "other"
     assert "Students protested" in t.loc["IDN1001", "description"]
     assert [(p.row, p.code) for p in res.problems] == [(6, "missing_coordinates"),
                                                        (7, "bad_date")]
+    # Attacks on civilians and unknown types are not election unrest: left out, and counted.
+    assert sorted(t.index) == ["IDN1001", "IDN1002", "IDN1004"]
+    assert res.left_out == {"Novel type/Something new": 1,
+                            "Violence against civilians/Attack": 1}
+    assert [w.code for w in res.warnings] == ["acled_left_out"]
+    text = describe(res.warnings[0], lang="en")
+    assert "2 ACLED events left out" in text and "Violence against civilians/Attack 1" in text
+
+
+def test_acled_other_types_only_when_asked_and_never_as_clash():
+    res = incidents_from_acled(read_csv_text(ACLED, "acled.csv"), event_types=["all"])
+    t = res.table.set_index("incident_id")
+    assert res.left_out == {}
+    assert t.loc["IDN1003", ["kind", "severity"]].tolist() == ["other", 2]
+    assert t.loc["IDN1007", "kind"] == "other"
     assert [w.code for w in res.warnings] == ["acled_type_other"]
+    only_attacks = incidents_from_acled(read_csv_text(ACLED, "acled.csv"), event_types=[],
+                                        sub_event_types=["attack"])
+    assert list(only_attacks.table["incident_id"]) == ["IDN1003"]
+    assert only_attacks.left_out["Protests/Peaceful protest"] == 3
+
+
+def test_acled_battles_are_not_clashes_by_default():
+    text = ("event_id_cnty,event_date,event_type,sub_event_type,latitude,longitude\n"
+            "B1,2024-02-14,Battles,Armed clash,-4.0,138.9\n"
+            "B2,2024-02-14,Battles,Armed clash,-4.0,138.9\n"
+            "P1,2024-02-14,Protests,Protest with intervention,-4.0,138.9\n")
+    res = incidents_from_acled(read_csv_text(text, "acled.csv"))
+    assert list(res.table["incident_id"]) == ["P1"]
+    assert res.left_out == {"Battles/Armed clash": 2}
+    asked = incidents_from_acled(read_csv_text(text, "acled.csv"), event_types=["Battles"])
+    assert sorted(asked.table["kind"]) == ["other", "other"]
+
+
+def test_acled_geo_precision_is_kept():
+    text = ("event_id_cnty,event_date,event_type,sub_event_type,latitude,longitude,"
+            "geo_precision\n"
+            "P1,2024-02-14,Protests,Peaceful protest,-6.18,106.83,1\n"
+            "P2,2024-02-14,Protests,Peaceful protest,-6.17,106.82,3\n"
+            "P3,2024-02-14,Protests,Peaceful protest,-6.17,106.82,9\n")
+    res = incidents_from_acled(read_csv_text(text, "acled.csv"))
+    assert res.table["geo_precision"].tolist()[:2] == [1, 3]
+    assert pd.isna(res.table["geo_precision"].iloc[2])
+    assert [w.code for w in res.warnings] == ["acled_bad_precision"]
+    assert "rows 4" in describe(res.warnings[0], lang="en")
+    csv = res.table.to_csv(index=False, lineterminator="\n")
+    assert csv.splitlines()[1].endswith(",1") and csv.splitlines()[3].endswith(",")
 
 
 def test_clip_to_region_keeps_inside_events_and_counts_the_rest():

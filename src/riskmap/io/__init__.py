@@ -18,7 +18,13 @@ import pandas as pd
 
 from riskmap._errors import Problem, RegionInputError
 from riskmap.config import section_defaults
-from riskmap.io._areas import AREA_COLUMNS, AREA_SUFFIXES, read_areas_file, validate_areas
+from riskmap.io._areas import (
+    AREA_COLUMNS,
+    AREA_SUFFIXES,
+    empty_areas,
+    read_areas_file,
+    validate_areas,
+)
 from riskmap.io._atomic import atomic_path, atomic_write_bytes, atomic_write_text
 from riskmap.io._meta import read_meta
 from riskmap.io._read import TABLE_SUFFIXES, read_table_file
@@ -119,8 +125,7 @@ def inspect_region(region_dir: str | Path, *, ingest: dict[str, Any] | None = No
 
     # ---- areas
     space: Space | None = None
-    areas = gpd.GeoDataFrame({c: pd.Series([], dtype=object) for c in AREA_COLUMNS},
-                             geometry=gpd.GeoSeries([], crs="EPSG:4326"), crs="EPSG:4326")
+    areas = empty_areas()
     found = _find(folder, "areas", AREA_SUFFIXES)
     if not found:
         fatal.append(Problem.make("missing_file", "areas.geojson",
@@ -146,7 +151,9 @@ def inspect_region(region_dir: str | Path, *, ingest: dict[str, Any] | None = No
         else:
             res = validate_areas(gdf, path.name, mapping=_mapping_for(columns, path.name,
                                                                       "areas"),
-                                 region_code=region_code, lang=lang)
+                                 region_code=region_code,
+                                 overlap_tolerance_m2=float(opts["overlap_tolerance_m2"]),
+                                 lang=lang)
             fatal.extend(res.fatal)
             problems.extend(res.row_problems + res.warnings)
             quality[path.name] = res.quality

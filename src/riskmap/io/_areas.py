@@ -12,13 +12,19 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
 from riskmap._errors import Problem
-from riskmap.geo import WGS84
-from riskmap.io._parse import as_text, looks_like_bps, normalise_village_code
+from riskmap.geo import AREA_LEVEL_LABEL_ID, AREA_LEVELS, WGS84, area_km2, overlapping_areas
+from riskmap.io._parse import as_text, looks_like_bps, normalise_area_code
 from riskmap.io._read import RawTable
 from riskmap.io._tables import TableResult, _quality, map_columns, quarantine_frame
 
 AREA_COLUMNS = ("village_code", "village_name", "subdistrict_code", "subdistrict_name")
 AREA_REQUIRED = ("village_code", "village_name", "subdistrict_name")
+#: Required columns of a file whose areas are above the village (kecamatan, kabupaten/kota,
+#: province): the parent columns are then optional (derived from the codes when absent).
+AREA_REQUIRED_ABOVE_VILLAGE = ("village_code", "village_name")
+#: Columns the validated areas carry beside the contract's: the level of their codes and
+#: their area in km2 (equal-area, see :func:`riskmap.geo.area_km2`).
+AREA_EXTRA_COLUMNS = ("area_level", "area_km2")
 AREA_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp")
 
 
@@ -35,6 +41,13 @@ def _polygonal(geom) -> Any:
     return merged if isinstance(merged, Polygon | MultiPolygon) and not merged.is_empty else None
 
 
+def empty_areas() -> gpd.GeoDataFrame:
+    """The validated areas table with no rows (contract columns, level, km2, geometry)."""
+    cols = {c: pd.Series([], dtype=object) for c in (*AREA_COLUMNS, "area_level")}
+    cols["area_km2"] = pd.Series([], dtype="float64")
+    return gpd.GeoDataFrame(cols, geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+
+
 def areas_raw_cells(gdf: gpd.GeoDataFrame, file: str) -> RawTable:
     """The attribute table as text (geometry as WKT), one row per feature (row = feature no.)."""
     cols = [c for c in gdf.columns if c != gdf.geometry.name]
@@ -49,15 +62,49 @@ def areas_raw_cells(gdf: gpd.GeoDataFrame, file: str) -> RawTable:
                     n_cells=[len(cols) + 1] * n, n_header=len(cols) + 1)
 
 
+def _level_of_column(attrs: pd.DataFrame) -> tuple[str, dict[str, list[int]]]:
+    """The level of the file's area codes (the most common) and the row indexes per level."""
+    by_level: dict[str, list[int]] = {}
+    if "village_code" not in attrs.columns:
+        return "village", by_level
+    for i, text in enumerate(attrs["village_code"]):
+        try:
+            _code, level, _changed = normalise_area_code(str(text))
+        except ValueError:
+            continue
+        by_level.setdefault(level, []).append(i)
+    if not by_level:
+        return "village", by_level
+    level = sorted(by_level, key=lambda lv: (-len(by_level[lv]), AREA_LEVELS.index(lv)))[0]
+    return level, by_level
+
+
+def _parent(code: str, level: str) -> tuple[str, str]:
+    """The parent code of an area code and the Indonesian label of the parent's level."""
+    parts = code.split(".")
+    if len(parts) <= 1:
+        return "", ""
+    parent_level = AREA_LEVELS[AREA_LEVELS.index(level) - 1]
+    return ".".join(parts[:-1]), AREA_LEVEL_LABEL_ID[parent_level]
+
+
 def validate_areas(
     gdf: gpd.GeoDataFrame,
     file: str,
     *,
     mapping: dict[str, str] | None = None,
     region_code: str | None = None,
+    overlap_tolerance_m2: float = 100.0,
     lang: str = "id",
 ) -> TableResult:
-    """Validate village polygons; return the clean areas (EPSG:4326), quarantine and quality.
+    """Validate area polygons; return the clean areas (EPSG:4326), quarantine and quality.
+
+    The areas are desa/kelurahan (the contract) or, when every code is of one level above
+    (kecamatan ``62.10.02``, kabupaten/kota ``62.10``, province ``62``), areas of that level;
+    a file mixing levels is refused (``mixed_area_levels``). For areas above the village,
+    ``subdistrict_code``/``subdistrict_name`` are optional and name the parent area when
+    absent. The clean table adds ``area_level`` and ``area_km2``; polygons overlapping their
+    neighbours by more than ``overlap_tolerance_m2`` are reported (``areas_overlap``).
 
     Parameters
     ----------
@@ -78,14 +125,24 @@ def validate_areas(
     present = set(rename.values())
     fatal: list[Problem] = []
     found = ", ".join(headers) or "-"
-    for col in AREA_REQUIRED:
+    level, rows_by_level = _level_of_column(raw.cells.rename(columns=rename))
+    if len(rows_by_level) > 1:
+        word = "rows" if lang == "en" else "baris"
+        counts = ", ".join(
+            f"{len(rows_by_level[lv])} "
+            f"{lv if lang == 'en' else AREA_LEVEL_LABEL_ID[lv].lower()} ({word} "
+            f"{_rows_text([raw.rows[i] for i in rows_by_level[lv]], limit=5)})"
+            for lv in AREA_LEVELS if lv in rows_by_level)
+        fatal.append(Problem.make("mixed_area_levels", file, column="village_code",
+                                  levels=counts))
+    required = AREA_REQUIRED if level == "village" else AREA_REQUIRED_ABOVE_VILLAGE
+    for col in required:
         if col not in present:
             fatal.append(Problem.make("missing_column", file, column=col, found=found))
     if gdf.crs is None:
         fatal.append(Problem.make("no_crs", file))
     n = len(gdf)
-    empty = gpd.GeoDataFrame({c: pd.Series([], dtype=object) for c in AREA_COLUMNS},
-                             geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+    empty = empty_areas()
     if fatal:
         located = [replace(p, row=r) for r in raw.rows for p in fatal[:1]]
         return TableResult(empty, quarantine_frame(raw, dict(enumerate([[p] for p in located])),
@@ -96,7 +153,10 @@ def validate_areas(
         warnings.append(Problem.make("areas_reprojected", file, crs=gdf.crs.to_string()))
         gdf = gdf.to_crs(WGS84)
     attrs = raw.cells.rename(columns=rename)
-    if "subdistrict_code" not in present:
+    if level != "village":
+        warnings.append(Problem.make("area_level_above_village", file, n=n,
+                                     level=AREA_LEVEL_LABEL_ID[level]))
+    if "subdistrict_code" not in present and level not in ("province",):
         warnings.append(Problem.make("subdistrict_code_derived", file))
     problems: dict[int, list[Problem]] = {}
     first_seen: dict[str, int] = {}
@@ -117,7 +177,7 @@ def validate_areas(
                 expected="62.10.02.1012")
         else:
             try:
-                code, changed = normalise_village_code(text)
+                code, _level, changed = normalise_area_code(text)
                 normalised += changed
             except ValueError:
                 if looks_like_bps(text, region_code=region_code):
@@ -152,13 +212,18 @@ def validate_areas(
                 else:
                     repaired.append(code or text)
         sub_code = str(row.get("subdistrict_code", "")).strip()
-        if not sub_code and code:
-            sub_code = ".".join(code.split(".")[:3])
+        sub_name = str(row.get("subdistrict_name", "")).strip()
+        if code and level == "village":
+            sub_code = sub_code or ".".join(code.split(".")[:3])
+        elif code:
+            parent, parent_label = _parent(code, level)
+            sub_code = sub_code or parent
+            sub_name = sub_name or (f"{parent_label} {parent}" if parent else "")
         keep.append({
             "village_code": code,
             "village_name": name,
             "subdistrict_code": sub_code,
-            "subdistrict_name": str(row.get("subdistrict_name", "")).strip(),
+            "subdistrict_name": sub_name,
             "geometry": fixed,
         })
     accepted = [k for i, k in enumerate(keep) if i not in problems]
@@ -169,10 +234,20 @@ def validate_areas(
         shown = ", ".join(repaired[:10]) + (f" (+{len(repaired) - 10})" if len(repaired) > 10
                                             else "")
         warnings.append(Problem.make("geometry_repaired", file, n=len(repaired), codes=shown))
-    areas = (gpd.GeoDataFrame(accepted, geometry="geometry", crs=WGS84) if accepted else empty)
-    areas = areas[[*AREA_COLUMNS, "geometry"]].reset_index(drop=True)
-    for c in AREA_COLUMNS:
-        areas[c] = areas[c].astype(str).astype(object)
+    if not accepted:
+        areas = empty
+    else:
+        areas = gpd.GeoDataFrame(accepted, geometry="geometry", crs=WGS84)
+        areas = areas[[*AREA_COLUMNS, "geometry"]].reset_index(drop=True)
+        for c in AREA_COLUMNS:
+            areas[c] = areas[c].astype(str).astype(object)
+        areas.insert(len(AREA_COLUMNS), "area_level",
+                     pd.Series([level] * len(areas), dtype=object))
+        areas.insert(len(AREA_COLUMNS) + 1, "area_km2", area_km2(areas).round(6).to_numpy())
+    if len(areas) > 1:
+        overlaps = overlapping_areas(areas, tolerance_m2=overlap_tolerance_m2)
+        if len(overlaps):
+            warnings.append(_overlap_warning(overlaps, file))
     row_problems = [p for i in sorted(problems) for p in problems[i]]
     if n == 0 or not accepted:
         fatal.append(Problem.make("no_usable_rows", file, rows_read=n,
@@ -180,6 +255,24 @@ def validate_areas(
     return TableResult(areas, quarantine_frame(raw, problems, lang),
                        _quality(n, len(accepted), len(problems), reasons, warnings, lang),
                        fatal, row_problems, warnings)
+
+
+def _overlap_warning(overlaps: pd.DataFrame, file: str, *, limit: int = 20) -> Problem:
+    """One warning naming the overlapping pairs (largest first) and their overlap in ha."""
+    top = overlaps.sort_values(["overlap_m2", "code_a", "code_b"],
+                               ascending=[False, True, True]).head(limit)
+    pairs = "; ".join(
+        f"{r.name_a} ({r.code_a}) / {r.name_b} ({r.code_b}) {r.overlap_m2 / 1e4:.2f} ha"
+        for r in top.itertuples(index=False))
+    if len(overlaps) > limit:
+        pairs += f" (+{len(overlaps) - limit})"
+    return Problem.make("areas_overlap", file, n=len(overlaps),
+                        max_ha=f"{overlaps['overlap_m2'].max() / 1e4:.2f}", pairs=pairs)
+
+
+def _rows_text(rows: list[int], limit: int = 20) -> str:
+    shown = ", ".join(str(r) for r in rows[:limit])
+    return shown + (f" (+{len(rows) - limit})" if len(rows) > limit else "")
 
 
 def read_areas_file(path) -> gpd.GeoDataFrame:

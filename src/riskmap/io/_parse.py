@@ -330,6 +330,63 @@ def normalise_village_code(text: str) -> tuple[str, bool]:
     raise ValueError("not a Kemendagri village code")
 
 
+_AREA_DOTTED = (
+    (re.compile(r"^\d{2}$"), "province"),
+    (re.compile(r"^\d{2}\.\d{2}$"), "regency"),
+    (re.compile(r"^\d{2}\.\d{2}\.\d{2}$"), "district"),
+)
+_AREA_DIGITS = {2: "province", 4: "regency", 6: "district"}
+
+
+def normalise_area_code(text: str) -> tuple[str, str, bool]:
+    """Return the dotted Kemendagri code of an area of any level, its level and whether it
+    was rewritten.
+
+    Levels: ``province`` (``62``), ``regency`` (kabupaten/kota, ``62.10``), ``district``
+    (kecamatan, ``62.10.02``) and ``village`` (desa/kelurahan, ``62.10.02.1012``). Undotted
+    codes of 2, 4, 6 or 10 digits are accepted and rewritten. Raises ``ValueError`` for
+    anything else (BPS codes such as ``62.11.010`` included).
+
+    Examples
+    --------
+    >>> normalise_area_code("62.10")
+    ('62.10', 'regency', False)
+    >>> normalise_area_code("621002")
+    ('62.10.02', 'district', True)
+    >>> normalise_area_code("6210021012")
+    ('62.10.02.1012', 'village', True)
+    """
+    s = text.strip()
+    if s.endswith(".0") and s[:-2].isdigit():  # a number-formatted cell from Excel
+        s = s[:-2]
+    for pattern, level in _AREA_DOTTED:
+        if pattern.match(s):
+            return s, level, False
+    digits = re.sub(r"[\s\-]", "", s)
+    if digits.isdigit() and len(digits) in _AREA_DIGITS:
+        parts = [digits[i:i + 2] for i in range(0, len(digits), 2)]
+        return ".".join(parts), _AREA_DIGITS[len(digits)], True
+    code, changed = normalise_village_code(text)
+    return code, "village", changed
+
+
+def area_code_at_level(code: str, level: str) -> str | None:
+    """The code of the area of ``level`` that holds ``code`` (``None`` if ``code`` is coarser).
+
+    Examples
+    --------
+    >>> area_code_at_level("62.10.02.1012", "regency")
+    '62.10'
+    >>> area_code_at_level("62.10", "district") is None
+    True
+    """
+    depth = {"province": 1, "regency": 2, "district": 3, "village": 4}[level]
+    parts = code.split(".")
+    if len(parts) < depth:
+        return None
+    return ".".join(parts[:depth])
+
+
 def looks_like_bps(text: str, *, region_code: str | None = None) -> bool:
     """Guess whether a village code is a BPS code (``62.11.010.001`` or a 10-digit BPS number).
 

@@ -150,15 +150,45 @@ def read_csv_text(text: str, file: str) -> RawTable:
     return records_to_raw(records, file)
 
 
-def read_csv_file(path: Path) -> RawTable:
-    """Read a CSV file (UTF-8, with or without BOM; else Windows-1252, reported)."""
-    data = Path(path).read_bytes()
-    warnings = []
+_UTF16_BOMS = ((b"\xff\xfe", "utf-16-le", "UTF-16 LE"), (b"\xfe\xff", "utf-16-be", "UTF-16 BE"))
+
+
+def decode_text(data: bytes) -> tuple[str, str | None]:
+    r"""Decode a text file's bytes; return the text and the encoding to report (None: UTF-8).
+
+    UTF-8 (with or without BOM) is the norm. A UTF-16 file with its byte-order mark (Excel's
+    "Unicode Text" export, tab-separated) is decoded as UTF-16; anything else that is not
+    UTF-8 is read as Windows-1252.
+
+    Examples
+    --------
+    >>> decode_text("lat\tlon\n".encode("utf-16"))[0]
+    'lat\tlon\n'
+    >>> decode_text(b"\xfe\xff\x00a")
+    ('a', 'UTF-16 BE')
+    >>> decode_text("Désa".encode("utf-8"))
+    ('Désa', None)
+    """
+    for bom, codec, label in _UTF16_BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec), label
+            except UnicodeDecodeError:
+                break
     try:
-        text = data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-        warnings.append(Problem.make("text_encoding", path.name, encoding="Windows-1252"))
+        return data.decode("cp1252", errors="replace"), "Windows-1252"
+
+
+def read_csv_file(path: Path) -> RawTable:
+    """Read a CSV file: UTF-8 (with or without BOM), UTF-16 with BOM (Excel "Unicode Text",
+    tab-separated) or, failing both, Windows-1252; any encoding but UTF-8 is reported."""
+    path = Path(path)
+    text, encoding = decode_text(path.read_bytes())
+    warnings = []
+    if encoding is not None:
+        warnings.append(Problem.make("text_encoding", path.name, encoding=encoding))
     if "\x00" in text:
         raise ValueError("binary content (NUL bytes): not a text CSV file")
     raw = read_csv_text(text, path.name)

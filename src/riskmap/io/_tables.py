@@ -23,11 +23,13 @@ from pyproj import CRS
 from riskmap._errors import Problem, describe, reason_text
 from riskmap.geo import points_from_lonlat
 from riskmap.io._parse import (
+    area_code_at_level,
     classify_date,
     decide_date_order,
     header_key,
     kind_key,
     looks_like_bps,
+    normalise_area_code,
     normalise_village_code,
     numeric_date,
     parse_boolean,
@@ -51,7 +53,8 @@ COLUMNS = {
     "tps": ("tps_id", "village_code", "lat", "lon", "voters", "hard_to_reach", "special",
             "last_margin"),
     "venues": ("venue_id", "kind", "name", "lat", "lon", "start", "end", "expected_crowd"),
-    "incidents": ("incident_id", "date", "kind", "lat", "lon", "severity", "description"),
+    "incidents": ("incident_id", "date", "kind", "lat", "lon", "severity", "description",
+                  "geo_precision"),
     "units": ("unit_id", "kind", "name", "lat", "lon", "personnel"),
     "areas": ("village_code", "village_name", "subdistrict_code", "subdistrict_name"),
 }
@@ -122,6 +125,8 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "kind": _COMMON["kind"],
         "severity": ("tingkat", "tingkat_keparahan", "keparahan", "bobot"),
         "description": ("keterangan", "uraian", "deskripsi", "uraian_kejadian", "catatan"),
+        "geo_precision": ("presisi", "presisi_lokasi", "ketelitian_lokasi", "ketepatan_lokasi",
+                          "precision", "location_precision"),
         "lat": _COMMON["lat"],
         "lon": _COMMON["lon"],
         "coordinates": _COMMON["coordinates"],
@@ -194,6 +199,26 @@ class Space:
     @property
     def codes(self) -> set[str]:
         return set(self.areas["village_code"])
+
+    @property
+    def level(self) -> str:
+        """The level of the area codes (``village`` unless the areas file is of kecamatan,
+        kabupaten/kota or province areas)."""
+        if "area_level" in self.areas.columns and len(self.areas):
+            return str(self.areas["area_level"].iloc[0])
+        return "village"
+
+    def nearest_area(self, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+        """The code of the area nearest to each point (the one holding it, if any)."""
+        lon, lat = np.asarray(lon, float), np.asarray(lat, float)
+        out = np.full(len(lon), "", dtype=object)
+        if len(lon) == 0 or len(self._areas_utm) == 0:
+            return out
+        ok, pts = self._points(lon, lat)
+        geoms = self._areas_utm.geometry.to_numpy()
+        near = shapely.STRtree(geoms).nearest(pts.geometry.to_numpy()[ok])
+        out[ok] = self._areas_utm["village_code"].to_numpy()[near]
+        return out
 
     def _points(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, gpd.GeoDataFrame]:
         ok = (np.isfinite(lon) & np.isfinite(lat) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180))
@@ -335,7 +360,7 @@ def typed_table(table: str, records: list[dict[str, Any]]) -> pd.DataFrame:
     for c in cols:
         if c in ("lat", "lon", "last_margin", "expected_crowd"):
             frame[c] = frame[c].astype("float64")
-        elif c in ("voters", "personnel", "severity"):
+        elif c in ("voters", "personnel", "severity", "geo_precision"):
             frame[c] = frame[c].astype("int64")
         elif c in ("hard_to_reach", "special"):
             frame[c] = frame[c].astype(bool)
@@ -437,12 +462,32 @@ _EXPECTED = {
     "kind": ("jenis", "a kind"),
     "name": ("nama", "a name"),
     "date": ("tanggal YYYY-MM-DD", "a date YYYY-MM-DD"),
+    "geo_precision": ("1 (titik tepat), 2 (dekat), 3 (titik tengah wilayah administrasi)",
+                      "1 (exact point), 2 (nearby), 3 (centroid of an administrative area)"),
 }
 
 
 def _exp(key: str, lang: str) -> str:
     id_, en = _EXPECTED[key]
     return en if lang == "en" else id_
+
+
+def _tps_area_code(ctx: _Ctx, text: str, area_level: str) -> tuple[str, bool]:
+    """A TPS's village code as the code of the area (of the areas file's level) holding it.
+
+    With desa/kelurahan areas the code must be a village code. With areas of a higher level a
+    village code (or any finer code) is taken up to that level (``62.10.02.1012`` ->
+    ``62.10`` for kabupaten areas, counted as ``area_code_to_level``). Raises ``ValueError``.
+    """
+    if area_level == "village":
+        return normalise_village_code(text)
+    code, _level, changed = normalise_area_code(text)
+    up = area_code_at_level(code, area_level)
+    if up is None:
+        raise ValueError("coarser than the areas")
+    if up != code:
+        ctx.counters["area_code_to_level"] += 1
+    return up, changed
 
 
 def _parse_row(table: str, ctx: _Ctx, i: int, cells: dict[str, str], order: str,
@@ -465,7 +510,7 @@ def _parse_row(table: str, ctx: _Ctx, i: int, cells: dict[str, str], order: str,
             ctx.add(i, "missing_value", column="village_code", expected=_exp("village_code", lang))
         else:
             try:
-                code, changed = normalise_village_code(text)
+                code, changed = _tps_area_code(ctx, text, options.get("area_level", "village"))
                 rec["village_code"] = code
                 rec["_normalised"] = changed
             except ValueError:
@@ -536,6 +581,12 @@ def _parse_row(table: str, ctx: _Ctx, i: int, cells: dict[str, str], order: str,
                         expected=_exp("severity", lang))
             rec["severity"] = 1 if v is None else v
         rec["description"] = cells.get("description", "").strip()
+        text = cells.get("geo_precision", "").strip()
+        rec["geo_precision"] = 1
+        if text:
+            v = _number(ctx, i, "geo_precision", text, integer=True, lo=1, hi=3,
+                        expected=_exp("geo_precision", lang))
+            rec["geo_precision"] = 1 if v is None else v
     if table == "units":
         text = cells.get("personnel", "").strip()
         if not text:
@@ -633,7 +684,8 @@ def validate_table(
     order = _file_date_order(records_in, table, date_order=date_order)
     options = {"region_code": region_code,
                "example_code": (sorted(space.codes)[0] if space is not None and len(space.codes)
-                                else "62.10.02.1012")}
+                                else "62.10.02.1012"),
+               "area_level": space.level if space is not None else "village"}
     recs = [_parse_row(table, ctx, i, cells, order, options)
             for i, cells in enumerate(records_in)]
     _mark_duplicates(ctx, recs, ID_COLUMN[table])
@@ -645,6 +697,9 @@ def validate_table(
             mismatch = _check_villages(ctx, recs, space, region_code=region_code,
                                        example=options["example_code"],
                                        trust=trust_tps_location)
+        warnings_outside = _outside_areas(ctx, recs, space, table)
+    else:
+        warnings_outside = []
 
     accepted, quarantined = [], []
     reasons: Counter = Counter()
@@ -661,6 +716,7 @@ def validate_table(
     frame = typed_table(table, accepted)
     warnings += _summary_warnings(ctx, order=order, swapped_fixed=swapped_fixed,
                                   mismatch=mismatch, trust=trust_tps_location)
+    warnings += warnings_outside
     quality = _quality(n, len(accepted), len(quarantined), reasons, warnings, lang)
     quarantine = quarantine_frame(raw, {i: ctx.problems[i] for i in quarantined}, lang)
     if (n > 0 or table == "tps") and not accepted:
@@ -809,6 +865,31 @@ def _check_villages(ctx: _Ctx, recs: list[dict[str, Any]], space: Space, *,
     return mismatch
 
 
+def _outside_areas(ctx: _Ctx, recs: list[dict[str, Any]], space: Space,
+                   table: str) -> list[Problem]:
+    """Report the accepted points that lie outside every area but inside the buffer.
+
+    The buffer (``region_buffer_m``) lets them in; the pipeline then counts a venue, incident
+    or unit in the nearest area, and a TPS in the area of its code. Never silent: one warning
+    per table with the count and the rows (with the nearest area).
+    """
+    rows = [i for i, r in enumerate(recs) if i not in ctx.problems and r.get("_coords_ok")]
+    if not rows:
+        return []
+    lat = np.array([recs[i]["lat"] for i in rows], float)
+    lon = np.array([recs[i]["lon"] for i in rows], float)
+    at = space.village_at(lon, lat)
+    out_idx = [k for k in range(len(rows)) if not at[k]]
+    if not out_idx:
+        return []
+    near = space.nearest_area(lon[out_idx], lat[out_idx])
+    listed = [f"{ctx.rows[rows[k]]} (-> {code})" for k, code in zip(out_idx, near, strict=True)]
+    shown = ", ".join(listed[:20]) + (f" (+{len(listed) - 20})" if len(listed) > 20 else "")
+    code = "tps_outside_areas" if table == "tps" else "moved_to_nearest_area"
+    return [Problem.make(code, ctx.file, n=len(out_idx), buffer_m=f"{space.buffer_m:g}",
+                         rows=shown)]
+
+
 def _summary_warnings(ctx: _Ctx, *, order: str, swapped_fixed: list[int],
                       mismatch: list[int], trust: str) -> list[Problem]:
     """One warning per kind of normalisation done on the file's accepted values."""
@@ -816,7 +897,8 @@ def _summary_warnings(ctx: _Ctx, *, order: str, swapped_fixed: list[int],
     out = [Problem.make(code, file, n=c[code])
            for code in ("decimal_comma", "dms_coordinates", "coordinates_split",
                         "thousands_dots", "village_code_normalised",
-                        "village_code_from_tps_id", "tps_id_from_number") if c[code]]
+                        "village_code_from_tps_id", "tps_id_from_number",
+                        "area_code_to_level") if c[code]]
     if c["day_first_dates"] and order != "month_first":
         out.append(Problem.make("day_first_dates", file, n=c["day_first_dates"], order=order))
     if c["month_first_dates"] and order != "day_first":

@@ -32,19 +32,22 @@ from riskmap.io._parse import (
 )
 from riskmap.io._read import RawTable
 
-INCIDENT_COLUMNS = ["incident_id", "date", "kind", "lat", "lon", "severity", "description"]
+INCIDENT_COLUMNS = ["incident_id", "date", "kind", "lat", "lon", "severity", "description",
+                    "geo_precision"]
 
-# ACLED sub-event types (lower case) -> contract kind; event types as the fallback.
+# ACLED sub-event types (lower case) -> contract kind; event types as the fallback. Armed
+# conflict (battles, attacks on civilians, explosions) is not election unrest: when asked for
+# (--event-types / --sub-event-types) it is imported as `other`, never as `clash`.
 ACLED_SUB_EVENT_KINDS = {
     "peaceful protest": "demonstration",
     "protest with intervention": "demonstration",
     "excessive force against protesters": "clash",
     "violent demonstration": "riot",
     "mob violence": "riot",
-    "armed clash": "clash",
-    "government regains territory": "clash",
-    "non-state actor overtakes territory": "clash",
-    "attack": "clash",
+    "armed clash": "other",
+    "government regains territory": "other",
+    "non-state actor overtakes territory": "other",
+    "attack": "other",
     "abduction/forced disappearance": "intimidation",
     "sexual violence": "other",
     "looting/property destruction": "vandalism",
@@ -59,12 +62,18 @@ ACLED_SUB_EVENT_KINDS = {
 ACLED_EVENT_KINDS = {
     "protests": "demonstration",
     "riots": "riot",
-    "battles": "clash",
-    "violence against civilians": "clash",
-    "explosions/remote violence": "clash",
+    "battles": "other",
+    "violence against civilians": "other",
+    "explosions/remote violence": "other",
     "strategic developments": "other",
 }
 ACLED_VIOLENT = {"riots", "battles", "violence against civilians", "explosions/remote violence"}
+#: Event types kept by default: the election-relevant ones (unrest of crowds).
+ACLED_DEFAULT_EVENT_TYPES = ("Protests", "Riots")
+#: Sub-event types of other event types kept by default: the election-relevant ones
+#: (destruction of campaign props, offices, ballot boxes and logistics; intimidation of
+#: candidates, organisers and voters by abduction).
+ACLED_DEFAULT_SUB_EVENT_TYPES = ("Looting/property destruction", "Abduction/forced disappearance")
 
 
 @dataclass
@@ -75,6 +84,7 @@ class ImportResult:
     problems: list[Problem]
     warnings: list[Problem] = field(default_factory=list)
     rows_read: int = 0
+    left_out: dict[str, int] = field(default_factory=dict)  # rows not selected, per type
 
     def report(self, *, lang: str = "id") -> pd.DataFrame:
         """One line per reported row: ``row``, ``reason`` (first problem), ``reason_text``."""
@@ -104,7 +114,28 @@ def _cells(raw: RawTable) -> tuple[pd.DataFrame, dict[str, str]]:
     return frame, names
 
 
-def incidents_from_acled(raw: RawTable, *, date_order: str = "auto") -> ImportResult:
+def _selected(etype: str, sub: str, event_types: set[str] | None,
+              sub_event_types: set[str] | None) -> bool:
+    """Whether an event of this type / sub-event type is kept (``None``: every type)."""
+    if event_types is None or sub_event_types is None:
+        return True
+    return etype.lower() in event_types or sub.lower() in sub_event_types
+
+
+def _type_set(types: list[str] | tuple[str, ...] | None) -> set[str] | None:
+    if types is None:
+        return set()
+    lowered = {t.strip().lower() for t in types if t.strip()}
+    return None if "all" in lowered else lowered
+
+
+def incidents_from_acled(
+    raw: RawTable,
+    *,
+    date_order: str = "auto",
+    event_types: list[str] | tuple[str, ...] | None = ACLED_DEFAULT_EVENT_TYPES,
+    sub_event_types: list[str] | tuple[str, ...] | None = ACLED_DEFAULT_SUB_EVENT_TYPES,
+) -> ImportResult:
     """Convert an ACLED CSV export to the contract's incidents table.
 
     Parameters
@@ -112,17 +143,27 @@ def incidents_from_acled(raw: RawTable, *, date_order: str = "auto") -> ImportRe
     raw
         The ACLED export as read (columns ``event_id_cnty``, ``event_date``, ``event_type``,
         ``sub_event_type``, ``latitude``, ``longitude``, and optionally ``fatalities``,
-        ``notes``, ``location``).
+        ``notes``, ``location``, ``geo_precision``).
     date_order
         How to read ``a/b/yyyy`` dates (``auto``, ``day_first``, ``month_first``).
+    event_types, sub_event_types
+        The event types and sub-event types (ACLED's names, any case) to keep: an event is
+        kept when its event type or its sub-event type is listed. The defaults keep the
+        election-relevant events (:data:`ACLED_DEFAULT_EVENT_TYPES`,
+        :data:`ACLED_DEFAULT_SUB_EVENT_TYPES`); ``["all"]`` in either keeps every event.
 
     Returns
     -------
     ImportResult
         The incidents (``kind`` mapped from the sub-event type, else the event type;
-        ``severity`` 3 with fatalities, 2 for violent event types, else 1) and a problem for
-        every row left out (no id, no or bad coordinates, bad date).
+        ``severity`` 3 with fatalities, 2 for violent event types, else 1; ``geo_precision``
+        as ACLED gives it: 1 exact, 2 near, 3 centroid of an administrative area), a problem
+        for every row left out as unusable (no id, no or bad coordinates, bad date), and in
+        ``left_out`` / the ``acled_left_out`` warning the events not selected, per type.
     """
+    kept_types, kept_subs = _type_set(event_types), _type_set(sub_event_types)
+    if kept_types is None or kept_subs is None:
+        kept_types = kept_subs = None
     file = raw.file
     cells, _ = _cells(raw)
     missing = [c for c in ("event_id_cnty", "event_date", "event_type", "latitude", "longitude")
@@ -142,10 +183,16 @@ def incidents_from_acled(raw: RawTable, *, date_order: str = "auto") -> ImportRe
         except ValueError:
             pass
     order = decide_date_order(numeric, date_order=date_order)
-    out, problems, unknown = [], [], Counter()
+    out, problems, unknown, left_out = [], [], Counter(), Counter()
+    bad_precision: list[int] = []
     seen: dict[str, int] = {}
     for i, rec in enumerate(cells.to_dict("records")):
         row = raw.rows[i]
+        etype = str(rec.get("event_type", "")).strip()
+        sub = str(rec.get("sub_event_type", "")).strip()
+        if not _selected(etype, sub, kept_types, kept_subs):
+            left_out[f"{etype}/{sub}" if sub else etype] += 1
+            continue
         probs = []
         eid = str(rec.get(id_col, "")).strip()
         if not eid:
@@ -183,8 +230,6 @@ def incidents_from_acled(raw: RawTable, *, date_order: str = "auto") -> ImportRe
         if probs:
             problems.extend(probs)
             continue
-        etype = str(rec.get("event_type", "")).strip()
-        sub = str(rec.get("sub_event_type", "")).strip()
         kind = ACLED_SUB_EVENT_KINDS.get(sub.lower()) or ACLED_EVENT_KINDS.get(etype.lower())
         if kind is None:
             kind = "other"
@@ -198,15 +243,40 @@ def incidents_from_acled(raw: RawTable, *, date_order: str = "auto") -> ImportRe
         place = str(rec.get("location", "")).strip()
         desc = f"ACLED {sub or etype}" + (f" ({place})" if place else "") + (
             f": {notes}" if notes else "")
+        precision = _precision(rec.get("geo_precision", ""))
+        if precision is None and "geo_precision" in cells.columns:
+            bad_precision.append(row)
         out.append({"incident_id": eid, "date": day.isoformat(), "kind": kind,
                     "lat": coords["latitude"], "lon": coords["longitude"],
-                    "severity": severity, "description": desc})
+                    "severity": severity, "description": desc,
+                    "geo_precision": precision})
     table = pd.DataFrame(out, columns=INCIDENT_COLUMNS)
+    table["geo_precision"] = table["geo_precision"].astype("Int64")
+    if "geo_precision" not in cells.columns:
+        table = table.drop(columns="geo_precision")
     warnings = []
     if unknown:
         warnings.append(Problem.make("acled_type_other", file, n=sum(unknown.values()),
                                      types=", ".join(sorted(unknown))))
-    return ImportResult(table, problems, warnings, rows_read=len(cells))
+    if left_out:
+        types = ", ".join(f"{t} {n}" for t, n in sorted(left_out.items(),
+                                                        key=lambda kv: (-kv[1], kv[0])))
+        warnings.append(Problem.make("acled_left_out", file, n=sum(left_out.values()),
+                                     types=types))
+    if bad_precision:
+        warnings.append(Problem.make("acled_bad_precision", file, n=len(bad_precision),
+                                     rows=_ids(bad_precision, limit=20)))
+    return ImportResult(table, problems, warnings, rows_read=len(cells),
+                        left_out=dict(sorted(left_out.items())))
+
+
+def _precision(text: object) -> int | None:
+    """ACLED's geo_precision (1, 2 or 3) or ``None``."""
+    try:
+        value = parse_integer(str(text or "").strip())[0]
+    except (ValueError, ArithmeticError):
+        return None
+    return value if value in (1, 2, 3) else None
 
 
 def clip_to_region(incidents: pd.DataFrame, inside: np.ndarray, *,
