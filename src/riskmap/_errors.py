@@ -424,8 +424,9 @@ REASONS: dict[str, Reason] = {
     "area_level_above_village": R(
         "warning",
         ("{n} wilayah tingkat {level}, bukan desa/kelurahan: peta dan tabel memakai wilayah "
-         "ini", "", ""),
-        ("{n} areas of level {level}, not villages: maps and tables use these areas", "", ""),
+         "ini; subdistrict_code/subdistrict_name yang kosong diisi wilayah induknya", "", ""),
+        ("{n} areas of level {level}, not villages: maps and tables use these areas; empty "
+         "subdistrict_code/subdistrict_name are filled with the parent area", "", ""),
     ),
     "areas_overlap": R(
         "warning",

@@ -156,7 +156,7 @@ def validate_areas(
     if level != "village":
         warnings.append(Problem.make("area_level_above_village", file, n=n,
                                      level=AREA_LEVEL_LABEL_ID[level]))
-    if "subdistrict_code" not in present and level not in ("province",):
+    if "subdistrict_code" not in present and level == "village":
         warnings.append(Problem.make("subdistrict_code_derived", file))
     problems: dict[int, list[Problem]] = {}
     first_seen: dict[str, int] = {}
