@@ -24,6 +24,9 @@ log() { printf 'slurm_local: %s\n' "$*" >&2; }
 
 need_root() {
   if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null && sudo -n true 2>/dev/null; then
+      exec sudo -n --preserve-env=SLURM_LOCAL_DIR,SLURM_LOCAL_PARTITION bash "$0" "$ACTION"
+    fi
     log "must run as root (it installs packages and starts system daemons)"
     exit 1
   fi

@@ -153,3 +153,26 @@ def test_points_let_in_by_the_buffer_are_reported_per_table(tmp_path):
     tps = region.quality["tps.csv"]["warnings"]
     assert len(tps) == 1 and "rows 3 (-> 62.10.02.2001)" in tps[0]
     assert region.quality["venues.csv"]["warnings"] == []
+
+
+def test_geo_precision_reaches_the_ingested_incidents(tmp_path):
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    folder = tmp_path / "r"
+    shutil.copytree(CORPUS / "base", folder)
+    shutil.copy(CORPUS / "cases" / "incidents_geo_precision" / "incidents.csv",
+                folder / "incidents.csv")
+    work, stage = tmp_path / "out" / "_work", tmp_path / "out" / "voting"
+    proc = subprocess.run([sys.executable, "-m", "riskmap.steps.ingest", "--region", str(folder),
+                           "--work", str(work), "--stage-dirs", str(stage)],
+                          capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    ingested = pd.read_csv(work / "ingest" / "incidents.csv", dtype=str)
+    assert ingested.set_index("incident_id")["geo_precision"].to_dict() == {
+        "INS-0001": "1", "INS-0002": "3", "INS-0003": "1"}
+    areas = gpd.read_file(work / "ingest" / "areas.gpkg")
+    assert list(areas["area_level"]) == ["village", "village"]
+    assert areas["area_km2"].round(2).tolist() == [4.93, 4.93]
