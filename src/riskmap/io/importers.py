@@ -1,7 +1,10 @@
 """Importers from public datasets to the contract's tables.
 
 * :func:`incidents_from_acled`: ACLED's CSV export -> ``incidents.csv`` (event types mapped to
-  the contract's kinds, severity from event type and fatalities).
+  the contract's kinds, severity from event type and fatalities, ACLED's ``geo_precision``
+  kept). Only the election-relevant events are kept by default (protests, riots, property
+  destruction, abductions); other types only when asked for, and what was left out is counted
+  per type. Armed conflict (battles, attacks, explosions) is never read as ``clash``.
 * :func:`tallies_from_kawalpemilu`: KawalPemilu per-TPS tallies (2019 format: ``kode_desa``,
   ``no_tps``, ``dpt``, ``pas1``, ``pas2``, ``sah``, ``tidak_sah``, ``jum``, ``janggal``) ->
   ``voters`` and ``last_margin`` per 13-digit KPU TPS code, every anomalous row reported.
