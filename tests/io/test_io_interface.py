@@ -59,6 +59,18 @@ def test_demo_region_is_fully_accepted():
     assert all(q["quarantined"] == 0 for q in region.quality.values())
 
 
+def test_quarantine_files_show_formula_like_cells_inert(tiny, tmp_path):
+    venues = pd.read_csv(tiny / "venues.csv", dtype=str, keep_default_na=False)
+    venues.loc[0, "venue_id"] = "=HYPERLINK(\"http://x\",\"klik\")"
+    venues.loc[0, "lat"] = ""
+    venues.to_csv(tiny / "venues.csv", index=False)
+    write_quarantine(load_region(tiny), tmp_path)
+    back = pd.read_csv(tmp_path / "quarantine" / "venues.csv", dtype=str)
+    assert back["venue_id"].tolist() == ["'=HYPERLINK(\"http://x\",\"klik\")"]
+    assert back["reason"].tolist() == ["missing_coordinates"]
+    assert back["row"].tolist() == ["2"]
+
+
 def test_write_quarantine_is_deterministic_and_complete(tiny, tmp_path):
     region = load_region(tiny)
     write_quarantine(region, tmp_path / "a")
@@ -68,7 +80,8 @@ def test_write_quarantine_is_deterministic_and_complete(tiny, tmp_path):
     for rel in ["quality.json", *(f"quarantine/{n}" for n in names)]:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
     header = (tmp_path / "a" / "quarantine" / "tps.csv").read_text().splitlines()
-    assert header == ["row,tps_id,village_code,lat,lon,voters,hard_to_reach,reason,reason_text"]
+    assert header == ['"row","tps_id","village_code","lat","lon","voters","hard_to_reach",'
+                      '"reason","reason_text"']
 
 
 def test_missing_required_column_is_fatal_with_a_readable_message(tiny):

@@ -317,11 +317,15 @@ def _stem(name: str) -> str:
 def write_quarantine(region: RegionData, out_dir: str | Path) -> None:
     """Write ``out_dir/quality.json`` and ``out_dir/quarantine/<table>.csv`` (always, with header).
 
-    The bytes depend only on the region's content: sorted keys, ``\\n`` line ends.
+    The quarantine files are for people (the analyst opens them to fix the rows): written as
+    human-facing tables (:func:`riskmap.spreadsheet.human_csv_text`), so a rejected cell such
+    as ``=HYPERLINK(...)`` is shown, not evaluated. The bytes depend only on the region's
+    content: sorted keys, ``\\n`` line ends.
     """
+    from riskmap.spreadsheet import human_csv_text
+
     out = Path(out_dir)
     text = json.dumps(region.quality, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     atomic_write_text(out / "quality.json", text)
     for name, frame in region.quarantine.items():
-        data = frame.to_csv(index=False, lineterminator="\n")
-        atomic_write_text(out / "quarantine" / f"{_stem(name)}.csv", data)
+        atomic_write_text(out / "quarantine" / f"{_stem(name)}.csv", human_csv_text(frame))
