@@ -1,4 +1,4 @@
-"""Shared fixtures: running the Snakemake pipeline in a subprocess, and the demo run.
+"""Shared fixtures: the demo run.
 
 The demo run (all five stages of the embedded Gunung Mas region, with the stage overrides of
 ``config/stages/`` and the announcement's personnel from ``region.yaml``) is made once per
@@ -7,35 +7,14 @@ session and shared by the end-to-end test and the browser test of the demo maps.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-DEMO = REPO / "data" / "regions" / "gunung-mas"
+sys.path.insert(0, str(Path(__file__).parent))
 
-
-def pipeline_env(**extra: str) -> dict[str, str]:
-    """The environment of a pipeline run: this Python first on PATH, no map passphrase."""
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    env.pop("RISKMAP_MAP_PASSPHRASE", None)
-    env.update(extra)
-    return env
-
-
-def run_pipeline(region: Path, out: Path, *extra: str, env: dict | None = None,
-                 timeout: float = 1200) -> subprocess.CompletedProcess:
-    """Run ``snakemake --cores 2`` on ``region`` into ``out`` (working dir: out's parent)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    cmd = ["snakemake", "--snakefile", str(REPO / "Snakefile"), "--cores", "2",
-           "--directory", str(out.parent), "--config", f"region={region}", f"results={out}",
-           *extra]
-    return subprocess.run(cmd, cwd=out.parent, env=env or pipeline_env(), capture_output=True,
-                          text=True, timeout=timeout)
+from pipeline_support import DEMO, run_pipeline  # noqa: E402
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, pipeline_env
 from contract import STAGES, deterministic_files
+from pipeline_support import REPO, pipeline_env
 
 pytestmark = pytest.mark.slow
 

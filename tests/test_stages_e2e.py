@@ -21,8 +21,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from conftest import DEMO, REPO, pipeline_env
 from contract import CLASSES, STAGE_FILES, STAGES, missing_contract
+from pipeline_support import DEMO, REPO, pipeline_env
 
 from riskmap.config import deep_merge, load_stage_overrides, section_defaults, stage_config
 
