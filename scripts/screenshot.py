@@ -5,6 +5,9 @@ first sees it) and ``<name>-phone-legend.png`` (legend opened). A passphrase-pro
 opened with ``--passphrase`` first. Prints the network requests and console errors seen
 (both must be none).
 
+Exit status: 0 every screenshot taken with no request and no error; 1 a request or an error
+was seen; 2 no map, a missing map file, or Chromium/Playwright absent.
+
 Usage::
 
     .venv/bin/python scripts/screenshot.py results/*/map.html --out test-artifacts/screens
@@ -66,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
                  if (args.results / s / "map.html").exists()]
     if not jobs:
         print("no map given", file=sys.stderr)
+        return 2
+    if absent := [str(path) for path, _ in jobs if not path.is_file()]:
+        print("MISSING: " + ", ".join(absent), file=sys.stderr)
         return 2
     args.out.mkdir(parents=True, exist_ok=True)
     problems = 0
