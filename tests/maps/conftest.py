@@ -7,8 +7,8 @@ errors and uncaught exceptions collected. ``launch()`` gives the browser a fresh
 user-data dir, removed when it closes.
 
 Without Chromium (or Playwright) the browser tests are skipped with the reason shown
-(pytest -ra), except in CI (``CI`` set), where a missing browser is a failure. Screenshots go to
-``test-artifacts/`` at the repository root (git-ignored).
+(pytest -ra), except in CI (``CI`` set, e.g. ``CI=true``), where a missing browser is a
+failure. Screenshots go to ``test-artifacts/`` at the repository root (git-ignored).
 """
 
 from __future__ import annotations
@@ -114,7 +114,7 @@ class Browser:
 
 
 def _unavailable(msg: str) -> None:
-    if os.environ.get("CI"):
+    if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
         pytest.fail(f"{msg} (required in CI)")
     pytest.skip(msg)
 
