@@ -1,9 +1,12 @@
-"""Screenshot maps in headless Chromium: desktop (1366x768) and phone (390x844).
+"""Screenshot maps in headless Chromium (Playwright): desktop (1366x768) and phone (390x844).
 
 For each map: ``<name>-desktop.png``, ``<name>-phone.png`` (legend collapsed, as a phone user
 first sees it) and ``<name>-phone-legend.png`` (legend opened). A passphrase-protected map is
 opened with ``--passphrase`` first. Prints the network requests and console errors seen
 (both must be none).
+
+Exit status: 0 every screenshot taken with no request and no error; 1 a request or an error
+was seen; 2 no map, a missing map file, or Chromium/Playwright absent.
 
 Usage::
 
@@ -18,34 +21,33 @@ import json
 import sys
 from pathlib import Path
 
-from riskmap.maps.chromium import Chromium, find_chromium
+from _browser import Browser, launch, unavailable
 
 VIEWPORTS = {"desktop": (1366, 768, False, 1.0), "phone": (390, 844, True, 2.0)}
 STAGES = ("campaign", "quiet_period", "voting", "recapitulation", "announcement")
 
 
-def shoot(browser: Chromium, path: Path, out: Path, name: str, *,
+def shoot(browser: Browser, path: Path, out: Path, name: str, *,
           passphrase: str | None = None) -> int:
     """Save the screenshots of one map; return the number of problems seen."""
     problems = 0
     for view, (width, height, mobile, scale) in VIEWPORTS.items():
-        page = browser.new_page()
-        page.set_viewport(width, height, mobile=mobile, scale=scale)
-        page.open(path.resolve().as_uri(), timeout=120)
+        page = browser.new_tab(width, height, mobile=mobile, scale=scale)
+        page.open(path, timeout=120)
         if passphrase is not None and page.evaluate("!!document.getElementById('rm-pass')"):
             page.evaluate(f"document.getElementById('rm-pass').value = {json.dumps(passphrase)};"
                           "document.getElementById('rm-open').click();")
         page.wait_for("window.riskmap && window.riskmap.ready", timeout=120)
-        page.pump(0.8)
-        page.screenshot(out / f"{name}-{view}.png")
+        page.page.wait_for_timeout(800)
+        page.page.screenshot(path=str(out / f"{name}-{view}.png"))
         if mobile:
             page.evaluate("document.getElementById('rm-panel-toggle').click()")
-            page.pump(0.3)
-            page.screenshot(out / f"{name}-{view}-legend.png")
+            page.page.wait_for_timeout(300)
+            page.page.screenshot(path=str(out / f"{name}-{view}-legend.png"))
         for line in page.network_requests() + page.errors:
             print(f"  {name} {view}: {line}")
             problems += 1
-        page.ws.close()
+        page.close()
     print(f"{name}: {out / name}-*.png")
     return problems
 
@@ -58,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("test-artifacts/screens"))
     parser.add_argument("--passphrase", default=None)
     args = parser.parse_args(argv)
-    if find_chromium() is None:
-        print("Chromium not installed: apt-get install -y chromium", file=sys.stderr)
+    if (why := unavailable()) is not None:
+        print(why, file=sys.stderr)
         return 2
     jobs = [(p, p.parent.name if p.name == "map.html" else p.stem) for p in args.maps]
     if args.results:
@@ -68,9 +70,12 @@ def main(argv: list[str] | None = None) -> int:
     if not jobs:
         print("no map given", file=sys.stderr)
         return 2
+    if absent := [str(path) for path, _ in jobs if not path.is_file()]:
+        print("MISSING: " + ", ".join(absent), file=sys.stderr)
+        return 2
     args.out.mkdir(parents=True, exist_ok=True)
     problems = 0
-    with Chromium() as browser:
+    with launch() as browser:
         for path, name in jobs:
             problems += shoot(browser, path, args.out, name, passphrase=args.passphrase)
     return 1 if problems else 0

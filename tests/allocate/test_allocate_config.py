@@ -8,7 +8,13 @@ import pytest
 import yaml
 
 from riskmap.allocate import section_settings
-from riskmap.config import ConfigError, load_schema, load_stage_overrides, stage_config
+from riskmap.config import (
+    ConfigError,
+    load_schema,
+    load_stage_overrides,
+    section_defaults,
+    stage_config,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,12 +48,27 @@ def test_every_key_has_a_description_and_a_default(name):
 
 @pytest.mark.parametrize("name", ["allocation", "reach"])
 def test_project_config_block_matches_the_schema_defaults_it_sets(name):
+    """config/config.yaml mirrors the schema: every key it sets, at any depth, holds the
+    schema's default (the package falls back on the schema, so a drift would mean the
+    documented file and the run disagree)."""
     cfg = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
-    merged = section_settings(cfg[name], name)
     defaults = section_settings({}, name)
-    assert set(merged) == set(defaults)
-    for key, value in cfg[name].items():
-        assert merged[key] == value or isinstance(value, dict)
+    assert defaults == section_defaults(name)
+
+    def leaves(node, where):
+        for key, value in node.items():
+            if isinstance(value, dict) and value:
+                yield from leaves(value, (*where, key))
+            else:
+                yield (*where, key), value
+
+    for path, value in leaves(cfg[name], (name,)):
+        default = defaults
+        for key in path[1:]:
+            assert key in default, f"{'.'.join(path)} has no schema default"
+            default = default[key]
+        assert value == default, f"{'.'.join(path)}: config.yaml {value!r}, schema {default!r}"
+    assert section_settings(cfg[name], name) == defaults
 
 
 def test_stage_overrides_are_valid_and_change_the_radius():

@@ -13,8 +13,15 @@ import pandas as pd
 import pytest
 import yaml
 
-from riskmap._errors import REASONS, describe
+from riskmap._errors import REASONS, RegionInputError, describe, reason_codes
 from riskmap.io import inspect_region, load_region
+from riskmap.io._read import read_csv_text, read_table_file
+from riskmap.io.importers import (
+    apply_tallies,
+    clip_to_region,
+    incidents_from_acled,
+    tallies_from_kawalpemilu,
+)
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 CASES = sorted(p.name for p in (CORPUS / "cases").iterdir() if p.is_dir())
@@ -33,14 +40,23 @@ def build(case: str, tmp_path: Path) -> tuple[Path, dict]:
     return folder, expect
 
 
+@pytest.fixture(scope="module")
+def corpus_runs(tmp_path_factory) -> dict:
+    """Every corpus case built and read once: case -> (folder, expect, inspected region)."""
+    runs = {}
+    for case in CASES:
+        folder, expect = build(case, tmp_path_factory.mktemp("corpus"))
+        runs[case] = (folder, expect, inspect_region(folder, ingest=expect.get("ingest")))
+    return runs
+
+
 def test_corpus_has_at_least_25_cases():
     assert len(CASES) >= 25
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_corpus_case(case, tmp_path):
-    folder, expect = build(case, tmp_path)
-    region = inspect_region(folder, ingest=expect.get("ingest"))
+def test_corpus_case(case, corpus_runs):
+    folder, expect, region = corpus_runs[case]
     fatal = sorted((p.code, p.file, p.column) for p in region.fatal)
     want = sorted((f["code"], f["file"], f.get("column")) for f in expect.get("fatal", []))
     if want:
@@ -94,20 +110,47 @@ def test_corpus_case(case, tmp_path):
             assert REASONS[reason].kind == "row" or region.fatal
             assert text.startswith(f"{name}, baris {row}")
     if region.fatal:
-        with pytest.raises(Exception) as info:
+        with pytest.raises(RegionInputError) as info:
             load_region(folder, ingest=expect.get("ingest"))
         assert all(p.file in str(info.value) for p in region.fatal)
         assert "Traceback" not in str(info.value)
 
 
-def test_every_reason_code_is_exercised_and_has_both_languages():
-    from riskmap._errors import reason_codes
+def produced_codes(region) -> set[str]:
+    """The reason codes a read of a region actually produced (fatal, rows, warnings)."""
+    codes = {p.code for p in (*region.fatal, *region.problems)}
+    for frame in region.quarantine.values():
+        codes |= set(frame["reason"])
+    for q in region.quality.values():
+        codes |= {w.split(":", 1)[0] for w in q.get("warnings", [])}
+    return codes
 
-    text = "\n".join(p.read_text(encoding="utf-8") for p in
-                     [*(CORPUS / "cases").glob("*/expect.yaml"),
-                      *Path(__file__).parent.glob("test_*.py")])
+
+def importer_codes() -> set[str]:
+    """The reason codes the importers produce on the importer tests' inputs."""
+    from test_io_importers import ACLED, TALLIES
+
+    tallies = tallies_from_kawalpemilu(read_table_file(TALLIES))
+    acled = incidents_from_acled(read_csv_text(ACLED, "acled.csv"))
+    tps = pd.DataFrame({"tps_id": ["6210021001002", "6210099999001"],
+                        "village_code": ["62.10.02.1001", "62.10.09.9999"],
+                        "lat": ["-1.1", "-1.2"], "lon": ["113.8", "113.9"],
+                        "voters": ["1", "3"]})
+    _, applied = apply_tallies(tps, tallies.table)
+    _, clipped = clip_to_region(acled.table, [True] * (len(acled.table) - 1) + [False])
+    found = [*tallies.problems, *acled.problems, *acled.warnings, *applied, *clipped]
+    return {p.code for p in found}
+
+
+def test_every_reason_code_is_produced_and_has_both_languages(corpus_runs):
+    """A code counts as exercised only when a corpus case or an importer produced it."""
+    produced = importer_codes()
+    for _, _, region in corpus_runs.values():
+        produced |= produced_codes(region)
+    assert produced <= set(REASONS), sorted(produced - set(REASONS))
+    missing = sorted(set(reason_codes()) - produced)
+    assert not missing, f"reason codes no test input produces: {missing}"
     for code in reason_codes():
-        assert code in text, f"reason {code} is not exercised by any test"
         assert all(REASONS[code].id) or REASONS[code].kind == "warning"
         assert REASONS[code].id[0] and REASONS[code].en[0]
 

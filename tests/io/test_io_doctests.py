@@ -1,4 +1,8 @@
-"""The examples in the docstrings of riskmap.io run and hold."""
+"""The examples in the docstrings of riskmap.io run and hold.
+
+Every module listed carries examples: a module whose examples were all removed fails here
+(``attempted > 0``) instead of passing with nothing run.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,14 @@ import doctest
 
 import pytest
 
-import riskmap._errors
 import riskmap.io._atomic
 import riskmap.io._parse
 import riskmap.io._read
 
 
-@pytest.mark.parametrize("module", [riskmap.io._parse, riskmap.io._read, riskmap.io._atomic,
-                                    riskmap._errors])
+@pytest.mark.parametrize("module", [riskmap.io._parse, riskmap.io._read, riskmap.io._atomic],
+                         ids=lambda m: m.__name__)
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
-    if module is not riskmap._errors:
-        assert result.attempted > 0
+    assert result.attempted > 0, f"{module.__name__} has no docstring example left"

@@ -1,4 +1,4 @@
-"""The map in a real browser (headless Chromium, opened from disk, no network)."""
+"""The map in a real browser (headless Chromium via Playwright, opened from disk, no network)."""
 
 from __future__ import annotations
 
@@ -36,9 +36,7 @@ def popup_text(page) -> str:
 
 
 def click_at(page, x: float, y: float) -> None:
-    for kind in ("mousePressed", "mouseReleased"):
-        page.send("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left",
-                                                "clickCount": 1})
+    page.page.mouse.click(x, y)
 
 
 def assert_clean(page) -> None:
@@ -179,8 +177,7 @@ def test_search_finds_a_village_and_a_tps(page, tiny_html, write_map):
 
 def test_phone_viewport_controls_reachable_and_legend_collapsible(chromium, tiny_html,
                                                                   write_map, artifacts):
-    page = chromium.new_page()
-    page.set_viewport(390, 844, mobile=True, scale=2)
+    page = chromium.new_page(390, 844, mobile=True, scale=2)
     open_map(page, write_map(tiny_html))
     page.screenshot(artifacts / "tiny-phone.png")
     state = "document.getElementById('rm-panel').classList.contains('rm-collapsed')"
@@ -199,8 +196,7 @@ def test_phone_viewport_controls_reachable_and_legend_collapsible(chromium, tiny
     x, y = page.evaluate("(() => { const r = document.getElementById('rm-panel-toggle')"
                          ".getBoundingClientRect(); return [(r.left + r.right) / 2,"
                          " (r.top + r.bottom) / 2]; })()")
-    page.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
-    page.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+    page.page.touchscreen.tap(x, y)
     page.pump(0.3)
     assert page.evaluate(state) is False
     right = page.evaluate("document.getElementById('rm-panel').getBoundingClientRect().right")
@@ -209,22 +205,20 @@ def test_phone_viewport_controls_reachable_and_legend_collapsible(chromium, tiny
     page.evaluate("document.getElementById('rm-panel-toggle').click()")
     assert page.evaluate(state) is True
     assert_clean(page)
-    page.ws.close()
+    page.close()
 
 
 def test_print_layout_shows_legend_and_hides_controls(page, tiny_html, write_map, artifacts):
     open_map(page, write_map(tiny_html))
-    page.send("Emulation.setEmulatedMedia", {"media": "print"})
+    page.page.emulate_media(media="print")
     page.pump(0.2)
     shown = "(id) => getComputedStyle(document.querySelector(id)).display"
     assert page.evaluate(f"({shown})('.rm-panel-body')") != "none"
     assert page.evaluate(f"({shown})('.rm-search')") == "none"
     assert page.evaluate(f"({shown})('.rm-print-foot')") != "none"
-    pdf = page.send("Page.printToPDF", {"landscape": True, "printBackground": True})["data"]
-    import base64
-
-    (artifacts / "tiny-print.pdf").write_bytes(base64.b64decode(pdf))
-    assert len(pdf) > 1000
+    pdf = page.page.pdf(landscape=True, print_background=True)
+    (artifacts / "tiny-print.pdf").write_bytes(pdf)
+    assert pdf.startswith(b"%PDF") and len(pdf) > 1000
     assert_clean(page)
 
 
@@ -306,3 +300,18 @@ def test_markup_in_ids_and_kinds_stays_text_in_tooltips_and_search(page, write_m
                          ".leaflet-pane b, .rm-results img').length") == 0
     assert page.evaluate("window.__alerted === undefined")
     assert_clean(page)
+
+
+def test_the_harness_sees_requests_console_errors_and_exceptions(page, write_map):
+    """assert_clean means something: a page that logs an error, throws and asks the network
+    is caught on all three counts (and the request never leaves: it is aborted)."""
+    page.open(write_map("<html><body><script>console.error('rusak');"
+                        "fetch('https://example.invalid/x').catch(() => {});"
+                        "setTimeout(() => { throw new Error('lempar'); }, 0);"
+                        "</script></body></html>"))
+    page.pump(0.5)
+    assert page.network_requests() == ["https://example.invalid/x"]
+    assert any("rusak" in e for e in page.errors), page.errors
+    assert any("lempar" in e for e in page.errors), page.errors
+    assert page.evaluate("fetch('https://example.invalid/y').then(() => 'ok', () => 'blocked')") \
+        == "blocked"

@@ -1,6 +1,7 @@
 """The demo's five stage maps, made by the real pipeline, in headless Chromium.
 
-Runs the whole workflow on the embedded Gunung Mas region (marked ``slow``), then checks each
+Uses the session's pipeline run on the embedded Gunung Mas region (``demo_results`` in
+tests/conftest.py, shared with test_stages_e2e.py; marked ``slow``), then checks each
 stage's map.html: under 3 MB, no network request, no console error, every layer toggles, the
 popups explain a village and a TPS; desktop and phone screenshots go to test-artifacts/maps/.
 """
@@ -8,10 +9,6 @@ popups explain a village and a TPS; desktop and phone screenshots go to test-art
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -21,25 +18,9 @@ from riskmap.maps.strings import format_number_id
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-REPO = Path(__file__).resolve().parents[2]
 STAGES = list(STAGE_LABELS)
 LAYERS = ["areas", "tps", "posts", "venues", "incidents_heat", "incidents_points", "units",
           "reach", "changes", "boundaries"]
-
-
-@pytest.fixture(scope="module")
-def demo_results(tmp_path_factory) -> Path:
-    base = tmp_path_factory.mktemp("demo")
-    out = base / "results"
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    env.pop("RISKMAP_MAP_PASSPHRASE", None)
-    cmd = ["snakemake", "--snakefile", str(REPO / "Snakefile"), "--cores", "2",
-           "--directory", str(base), "--config",
-           f"region={REPO / 'data' / 'regions' / 'gunung-mas'}", f"results={out}"]
-    proc = subprocess.run(cmd, cwd=base, env=env, capture_output=True, text=True, timeout=1200)
-    assert proc.returncode == 0, proc.stderr[-4000:]
-    return out
 
 
 @pytest.mark.parametrize("stage", STAGES)
@@ -50,8 +31,7 @@ def test_demo_stage_map(chromium, demo_results, artifacts, stage):
     tps = pd.read_csv(demo_results / stage / "tps_risk.csv", dtype={"tps_id": str})
     for view, (width, height, mobile) in {"desktop": (1366, 768, False),
                                           "phone": (390, 844, True)}.items():
-        page = chromium.new_page()
-        page.set_viewport(width, height, mobile=mobile, scale=2 if mobile else 1)
+        page = chromium.new_page(width, height, mobile=mobile, scale=2 if mobile else 1)
         page.open(path.as_uri(), timeout=120)
         page.wait_for("window.riskmap && window.riskmap.ready", timeout=60)
         page.pump(0.5)
@@ -60,10 +40,9 @@ def test_demo_stage_map(chromium, demo_results, artifacts, stage):
         assert "DATA SINTETIS" in page.evaluate("document.body.innerText")
         page.screenshot(artifacts / f"demo-{stage}-{view}.png")
         assert page.network_requests() == [] and page.errors == []
-        page.ws.close()
+        page.close()
 
-    page = chromium.new_page()
-    page.set_viewport(1366, 768)
+    page = chromium.new_page(1366, 768)
     page.open(path.as_uri(), timeout=120)
     page.wait_for("window.riskmap && window.riskmap.ready", timeout=60)
     assert page.evaluate("Object.keys(window.riskmap.layers.areas._layers).length") == len(area)
@@ -90,4 +69,4 @@ def test_demo_stage_map(chromium, demo_results, artifacts, stage):
     page.pump(0.5)
     page.screenshot(artifacts / f"demo-{stage}-tps-popup.png")
     assert page.network_requests() == [] and page.errors == []
-    page.ws.close()
+    page.close()
