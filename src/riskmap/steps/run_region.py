@@ -1,0 +1,148 @@
+"""Step ``run_region``: every step of one region in one process (many-region runs).
+
+A many-region run (``--config regions=DIR``) gives each region folder one job. The job runs the
+same step commands, with the same arguments, as the single-region rules (ingest once, then
+score, allocate, render_map... per stage), but in one Python process: the libraries are
+imported once per region instead of once per rule and stage, which is most of a small
+region's cost. The outputs are the same bytes as the single-region run's.
+
+The job always ends with status 0 unless it is itself misused: a region whose input cannot be
+used (bad ``region.yaml``, a fatal input error) gets ``status.json`` saying why, so the other
+regions complete; the summary lists it and the run's final check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import sys
+import time
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger("riskmap")
+
+
+@dataclass
+class StepResult:
+    """What one step invocation did: its name, exit status, error text and wall time."""
+
+    name: str
+    status: int
+    error: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class RegionRun:
+    """The outcome of a region's steps, in order; ``reason`` is empty when all succeeded."""
+
+    steps: list[StepResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when every step ended with status 0."""
+        return all(s.status == 0 for s in self.steps)
+
+    @property
+    def reason(self) -> str:
+        """The first failed step and its message (one line), or ``""``."""
+        for s in self.steps:
+            if s.status != 0:
+                text = " ".join(s.error.split()) or f"exit status {s.status}"
+                return f"{s.name}: {text}"
+        return ""
+
+
+class _ErrorCollector(logging.Handler):
+    """Keep the ERROR records the steps log (their readable input-error messages)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_steps(steps: list[dict]) -> RegionRun:
+    """Run ``steps`` (each ``{"name", "module", "argv"}``) in order, stopping at a failure.
+
+    Each step is ``riskmap.steps.<module>.main(argv)``, exactly what the rule's shell command
+    runs. A step that ends with a non-zero status, or raises, ends the region's run; its error
+    message (or the exception, with the traceback in the log) becomes the reason.
+    """
+    run = RegionRun()
+    logger = logging.getLogger("riskmap")
+    for step in steps:
+        collector = _ErrorCollector()
+        logger.addHandler(collector)
+        t0 = time.perf_counter()
+        try:
+            module = importlib.import_module(f"riskmap.steps.{step['module']}")
+            status = int(module.main(list(step["argv"])) or 0)
+            error = collector.messages[0] if collector.messages else ""
+        except SystemExit as exc:  # argparse refusing the arguments
+            status = exc.code if isinstance(exc.code, int) and exc.code else 2
+            error = f"bad arguments for riskmap.steps.{step['module']}"
+        except Exception as exc:  # a bug in a step: recorded, the other regions go on
+            status = 1
+            error = f"internal error {type(exc).__name__}: {exc}"
+            logger.error("%s failed:\n%s", step["name"], traceback.format_exc())
+        finally:
+            logger.removeHandler(collector)
+        run.steps.append(StepResult(step["name"], status, error, time.perf_counter() - t0))
+        if status != 0:
+            break
+    return run
+
+
+def status_record(region: str, run: RegionRun, *, problem: str = "") -> dict:
+    """The region's ``status.json``: ``ok`` or the reason; no timings (stable bytes).
+
+    ``problem`` is what the workflow found wrong before running (an unusable ``region.yaml``);
+    a failed step's own message, more precise, comes first.
+    """
+    reason = run.reason or " ".join(problem.split())
+    return {
+        "region": region,
+        "status": "error" if reason else "ok",
+        "reason": reason,
+        "steps": [s.name for s in run.steps],
+    }
+
+
+def write_timings(run: RegionRun, path: Path) -> None:
+    """Write the wall seconds of every step as a TSV (``step``, ``seconds``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = ["step\tseconds"] + [f"{s.name}\t{s.seconds:.3f}" for s in run.steps]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--region", required=True, help="the region folder's name")
+    parser.add_argument("--steps", required=True, help="JSON list of {name, module, argv}")
+    parser.add_argument("--status", type=Path, required=True, help="status.json to write")
+    parser.add_argument("--problem", default="", help="why the region cannot be run, if known")
+    parser.add_argument("--timings", type=Path, default=None, help="per-step seconds (TSV)")
+    args = parser.parse_args(argv)
+    t0 = time.perf_counter()
+    run = run_steps(json.loads(args.steps))
+    record = status_record(args.region, run, problem=args.problem)
+    if args.timings:
+        write_timings(run, args.timings)
+    args.status.parent.mkdir(parents=True, exist_ok=True)
+    tmp = args.status.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(args.status)
+    verdict = "ok" if record["status"] == "ok" else f"NOT USABLE: {record['reason']}"
+    sys.stderr.write(f"region {args.region}: {verdict} ({time.perf_counter() - t0:.1f} s)\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
