@@ -2,8 +2,8 @@
 
 ``python -m riskmap.simulate_country --regions 14 --seed 1 --out DIR`` writes 14 region folders
 (``DIR/r001`` ...); ``--national`` writes the 514 kabupaten/kota of Pemilu 2024 whose TPS sum
-to 820,161 exactly. Each folder is a planted-truth region of :func:`riskmap.simulate.simulate_region`
-(called, not changed), placed on its own spot of a grid over Indonesia's extent, with its own
+to 820,161 exactly. Each folder is a planted-truth region of
+:func:`riskmap.simulate.simulate_region` (called, not changed), placed on its own spot of a grid over Indonesia's extent, with its own
 Kemendagri-style code.
 
 Sizes. The number of TPS per kabupaten is drawn from a lognormal fitted to two public facts
@@ -176,9 +176,12 @@ def split_tps(sim: SimRegion, n_tps: int, rng: np.random.Generator, *, jitter_m:
     inside = shapely.contains_xy(polys, x, y)
     x = np.where(inside, x, out.geometry.x.to_numpy())
     y = np.where(inside, y, out.geometry.y.to_numpy())
-    out["tps_id"] = [t if c == 0 else f"{t}.{c}" for t, c in zip(out["tps_id"], copy_no)]
-    return gpd.GeoDataFrame(out.drop(columns="geometry"), geometry=gpd.points_from_xy(x, y),
-                            crs=sim.tps.crs)
+    out["tps_id"] = [
+        t if c == 0 else f"{t}.{c}" for t, c in zip(out["tps_id"], copy_no, strict=True)
+    ]
+    return gpd.GeoDataFrame(
+        out.drop(columns="geometry"), geometry=gpd.points_from_xy(x, y), crs=sim.tps.crs
+    )
 
 
 def _recode(frame: pd.DataFrame, code: str) -> pd.DataFrame:
@@ -223,9 +226,12 @@ def make_region(spec: RegionSpec, out: Path) -> dict[str, int]:
     counts = write_region(sim, folder)
     text = (folder / "region.yaml").read_text(encoding="utf-8")
     text = re.sub(r'(?m)^code: "99\.01"$', f'code: "{spec.code}"', text)
-    text = re.sub(r"(?m)^# Synthetic region made by: .*$",
-                  f"# Synthetic region {spec.folder} made by: python -m riskmap.simulate_country"
-                  f" (region seed {spec.seed}, {spec.n_tps} TPS)", text)
+    text = re.sub(
+        r"(?m)^# Synthetic region made by: .*$",
+        f"# Synthetic region {spec.folder} made by: python -m riskmap.simulate_country"
+        f" (region seed {spec.seed}, {spec.n_tps} TPS)",
+        text,
+    )
     (folder / "region.yaml").write_text(text, encoding="utf-8")
     return counts
 
@@ -248,8 +254,17 @@ def plan_regions(
     corners = region_corners(n_regions)
     seeds = rng.integers(0, 2**31 - 1, n_regions)
     return [
-        RegionSpec(i, f"r{i + 1:03d}", int(sizes[i]), int(villages[i]), int(seeds[i]),
-                   float(corners[i, 0]), float(corners[i, 1]), shape, region_code(i))
+        RegionSpec(
+            i,
+            f"r{i + 1:03d}",
+            int(sizes[i]),
+            int(villages[i]),
+            int(seeds[i]),
+            float(corners[i, 0]),
+            float(corners[i, 1]),
+            shape,
+            region_code(i),
+        )
         for i in range(n_regions)
     ]
 
@@ -261,8 +276,11 @@ def _make(args: tuple[RegionSpec, Path]) -> dict[str, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--regions", type=int, default=14, help="number of region folders")
-    parser.add_argument("--national", action="store_true",
-                        help=f"{NATIONAL_REGIONS} regions summing to {NATIONAL_TPS:,} TPS")
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help=f"{NATIONAL_REGIONS} regions summing to {NATIONAL_TPS:,} TPS",
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--shape", choices=SHAPES, default="voronoi")
     parser.add_argument("--jobs", type=int, default=1, help="regions written in parallel")
@@ -274,9 +292,11 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--regions must be at least 1")
     specs = plan_regions(n, seed=args.seed, national=args.national, shape=args.shape)
     sizes = np.array([s.n_tps for s in specs])
-    print(f"{n} regions, {sizes.sum():,} TPS (min {sizes.min():,}, median "
-          f"{int(np.median(sizes)):,}, max {sizes.max():,}), "
-          f"{sum(s.n_villages for s in specs):,} villages")
+    print(
+        f"{n} regions, {sizes.sum():,} TPS (min {sizes.min():,}, median "
+        f"{int(np.median(sizes)):,}, max {sizes.max():,}), "
+        f"{sum(s.n_villages for s in specs):,} villages"
+    )
     if args.dry_run:
         return 0
     args.out.mkdir(parents=True, exist_ok=True)
@@ -286,8 +306,10 @@ def main(argv: list[str] | None = None) -> int:
             results = list(pool.map(_make, jobs))
     else:
         results = [_make(j) for j in jobs]
-    print(f"wrote {len(results)} region folders to {args.out} "
-          f"({sum(r['tps'] for r in results):,} TPS)")
+    print(
+        f"wrote {len(results)} region folders to {args.out} "
+        f"({sum(r['tps'] for r in results):,} TPS)"
+    )
     return 0
 
 
