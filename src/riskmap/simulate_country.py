@@ -3,8 +3,8 @@
 ``python -m riskmap.simulate_country --regions 14 --seed 1 --out DIR`` writes 14 region folders
 (``DIR/r001`` ...); ``--national`` writes the 514 kabupaten/kota of Pemilu 2024 whose TPS sum
 to 820,161 exactly. Each folder is a planted-truth region of
-:func:`riskmap.simulate.simulate_region` (called, not changed), placed on its own spot of a grid over Indonesia's extent, with its own
-Kemendagri-style code.
+:func:`riskmap.simulate.simulate_region` (called, not changed), placed on its own spot of a
+grid over Indonesia's extent, with its own Kemendagri-style code.
 
 Sizes. The number of TPS per kabupaten is drawn from a lognormal fitted to two public facts
 (DOMAIN.md, KPU 2023): the mean, 820,161 / 514 = 1,595.6 TPS, and the largest kabupaten,
