@@ -54,6 +54,7 @@ UI: dict[str, str] = {
     "tps_with_team": "TPS dengan tim",
     "open_map": "Buka peta wilayah",
     "show_villages": "Tampilkan desa",
+    "village_classes": "Kelas risiko desa",
     "legend": "Bagian desa sangat rawan per wilayah",
     "villages_hint": "Desa tampil saat diperbesar atau saat wilayah diklik",
     "synthetic": "DATA SINTETIS",

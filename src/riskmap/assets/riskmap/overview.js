@@ -98,7 +98,7 @@
     div.innerHTML = "<b>" + esc(ui.legend) + "</b><br>" + [0, 0.25, 0.5, 1].map(function (s) {
       return "<i style=\"background:" + colors[2] + ";opacity:" + (0.08 + 0.7 * s) + "\"></i>" +
         Math.round(s * 100) + " %";
-    }).join("<br>") + "<br><b>" + esc(ui.show_villages) + "</b><br>" + data.classes.map(function (c) {
+    }).join("<br>") + "<br><b>" + esc(ui.village_classes) + "</b><br>" + data.classes.map(function (c) {
       return "<i style=\"background:" + c.color + "\"></i>" + esc(c.label);
     }).join("<br>");
     return div;
