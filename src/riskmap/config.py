@@ -26,11 +26,16 @@ class ConfigError(ValueError):
     """A configuration file breaks its schema; the message lists every problem."""
 
 
+#: libyaml's safe loader when PyYAML has it (same result, ~20x faster: the schemas are read by
+#: every step), else the pure-Python one.
+_FAST_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @cache
 def _schema_texts() -> dict[str, dict]:
     root = resources.files("riskmap") / "schemas"
     return {
-        p.name: yaml.safe_load(p.read_text(encoding="utf-8"))
+        p.name: yaml.load(p.read_text(encoding="utf-8"), Loader=_FAST_SAFE_LOADER)  # noqa: S506
         for p in root.iterdir()
         if p.name.endswith(".schema.yaml")
     }

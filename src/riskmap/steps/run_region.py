@@ -17,6 +17,7 @@ import argparse
 import importlib
 import json
 import logging
+import resource
 import sys
 import time
 import traceback
@@ -34,6 +35,7 @@ class StepResult:
     status: int
     error: str = ""
     seconds: float = 0.0
+    cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -80,7 +82,7 @@ def run_steps(steps: list[dict]) -> RegionRun:
     for step in steps:
         collector = _ErrorCollector()
         logger.addHandler(collector)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         try:
             module = importlib.import_module(f"riskmap.steps.{step['module']}")
             status = int(module.main(list(step["argv"])) or 0)
@@ -94,7 +96,15 @@ def run_steps(steps: list[dict]) -> RegionRun:
             logger.error("%s failed:\n%s", step["name"], traceback.format_exc())
         finally:
             logger.removeHandler(collector)
-        run.steps.append(StepResult(step["name"], status, error, time.perf_counter() - t0))
+        run.steps.append(
+            StepResult(
+                step["name"],
+                status,
+                error,
+                time.perf_counter() - t0,
+                time.process_time() - c0,
+            )
+        )
         if status != 0:
             break
     return run
@@ -115,26 +125,47 @@ def status_record(region: str, run: RegionRun, *, problem: str = "") -> dict:
     }
 
 
-def write_timings(run: RegionRun, path: Path) -> None:
-    """Write the wall seconds of every step as a TSV (``step``, ``seconds``)."""
+def process_cpu_seconds() -> float:
+    """CPU seconds (user + system) of this process and its finished children (the solver)."""
+    total = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        total += usage.ru_utime + usage.ru_stime
+    return total
+
+
+def write_timings(
+    run: RegionRun, path: Path, *, startup_cpu: float = 0.0, wall: float = 0.0
+) -> None:
+    """Write the wall and CPU seconds of every step as a TSV (``step``, ``seconds``, ``cpu``).
+
+    The first row, ``startup``, is the CPU time the process had spent before the first step
+    (the interpreter and this module); each step's first use of a library includes its import.
+    The last row, ``total``, is the job's wall time and the CPU time of the process and its
+    children (solver processes included).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["step\tseconds"] + [f"{s.name}\t{s.seconds:.3f}" for s in run.steps]
+    lines = ["step\tseconds\tcpu", f"startup\t\t{startup_cpu:.3f}"] + [
+        f"{s.name}\t{s.seconds:.3f}\t{s.cpu_seconds:.3f}" for s in run.steps
+    ]
+    lines.append(f"total\t{wall:.3f}\t{process_cpu_seconds():.3f}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description="Run every step of one region in one process.")
     parser.add_argument("--region", required=True, help="the region folder's name")
     parser.add_argument("--steps", required=True, help="JSON list of {name, module, argv}")
     parser.add_argument("--status", type=Path, required=True, help="status.json to write")
     parser.add_argument("--problem", default="", help="why the region cannot be run, if known")
     parser.add_argument("--timings", type=Path, default=None, help="per-step seconds (TSV)")
     args = parser.parse_args(argv)
-    t0 = time.perf_counter()
+    t0, startup_cpu = time.perf_counter(), time.process_time()
     run = run_steps(json.loads(args.steps))
     record = status_record(args.region, run, problem=args.problem)
     if args.timings:
-        write_timings(run, args.timings)
+        wall = time.perf_counter() - t0
+        write_timings(run, args.timings, startup_cpu=startup_cpu, wall=wall)
     args.status.parent.mkdir(parents=True, exist_ok=True)
     tmp = args.status.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
