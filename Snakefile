@@ -5,7 +5,11 @@
 # Rules are thin: each calls one step of the riskmap package (python -m riskmap.steps.<rule>).
 
 import json
+import os
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from riskmap.config import (
@@ -85,6 +89,27 @@ if MANY:
 
     include: "workflow/rules/regions.smk"
     include: "workflow/rules/summary.smk"
+
+    # One warm process per run imports the libraries once; region jobs fork from it
+    # (riskmap.warm). Not started for a dry run; jobs fall back to their own process without it.
+    WARM_SOCKET = Path(tempfile.gettempdir()) / f"riskmap-warm-{os.getpid()}.sock"
+
+    onstart:
+        if config.get("warm_start", True):
+            server = subprocess.Popen(
+                [shutil.which("python") or sys.executable, "-m", "riskmap.warm", "serve",
+                 str(WARM_SOCKET)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+            )
+            os.environ["RISKMAP_WARM_SOCKET"] = str(WARM_SOCKET)
+            os.environ["RISKMAP_WARM_PID"] = str(server.pid)
+
+    onsuccess:
+        WARM_SOCKET.unlink(missing_ok=True)
+
+    onerror:
+        WARM_SOCKET.unlink(missing_ok=True)
 
     rule all:
         input:

@@ -134,6 +134,17 @@ def process_cpu_seconds() -> float:
     return total
 
 
+def peak_memory_mb() -> float:
+    """Peak resident memory (MB) of this process or of its largest finished child."""
+    return (
+        max(
+            resource.getrusage(w).ru_maxrss
+            for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+        )
+        / 1024.0
+    )
+
+
 def write_timings(
     run: RegionRun, path: Path, *, startup_cpu: float = 0.0, wall: float = 0.0
 ) -> None:
@@ -141,18 +152,30 @@ def write_timings(
 
     The first row, ``startup``, is the CPU time the process had spent before the first step
     (the interpreter and this module); each step's first use of a library includes its import.
-    The last row, ``total``, is the job's wall time and the CPU time of the process and its
-    children (solver processes included).
+    The last row, ``total``, is the job's wall time, the CPU time of the process and its
+    children (solver processes included) and the peak memory. In the run's warm process
+    (:mod:`riskmap.warm`) the library imports were paid once, before the fork, and are not
+    counted here; ``startup`` is then the region's share of nothing but the fork.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["step\tseconds\tcpu", f"startup\t\t{startup_cpu:.3f}"] + [
-        f"{s.name}\t{s.seconds:.3f}\t{s.cpu_seconds:.3f}" for s in run.steps
+    lines = ["step\tseconds\tcpu\tmax_rss_mb", f"startup\t\t{startup_cpu:.3f}\t"] + [
+        f"{s.name}\t{s.seconds:.3f}\t{s.cpu_seconds:.3f}\t" for s in run.steps
     ]
-    lines.append(f"total\t{wall:.3f}\t{process_cpu_seconds():.3f}")
+    lines.append(f"total\t{wall:.3f}\t{process_cpu_seconds():.3f}\t{peak_memory_mb():.1f}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the region in the run's warm process when there is one, else in this process."""
+    from riskmap.warm import run_remote
+
+    args = sys.argv[1:] if argv is None else list(argv)
+    status = run_remote(args)
+    return run_local(args) if status is None else status
+
+
+def run_local(argv: list[str] | None = None) -> int:
+    """Run the region's steps in this process and write its status (and timings)."""
     parser = argparse.ArgumentParser(description="Run every step of one region in one process.")
     parser.add_argument("--region", required=True, help="the region folder's name")
     parser.add_argument("--steps", required=True, help="JSON list of {name, module, argv}")
