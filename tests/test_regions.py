@@ -5,6 +5,7 @@ the overview map's offline page and links; plus the region discovery and the syn
 
 from __future__ import annotations
 
+import html as htmllib
 import json
 import os
 import re
@@ -175,6 +176,7 @@ def test_overview_map_is_offline_and_links_to_each_region_map(many):
     page = out / "_summary" / "voting" / "map.html"
     html = page.read_text(encoding="utf-8")
     csp = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    csp = htmllib.unescape(csp)
     assert "default-src 'none'" in csp and "connect-src 'none'" in csp
     assert "http" not in csp
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, flags=re.IGNORECASE)
