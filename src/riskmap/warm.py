@@ -110,6 +110,9 @@ def run_remote(argv: list[str], *, path: str | None = None) -> int | None:
 def _child(conn: socket.socket, fds: list[int], request: dict) -> None:
     """In the forked child: take over the client's streams, cwd and environment; run."""
     status = 1
+    # The server ignores SIGCHLD to reap its children; the region's own children (the solver)
+    # must be waited for with their real exit status, as in a fresh process.
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     try:
         for target, fd in enumerate(fds[:3]):
             os.dup2(fd, target)
