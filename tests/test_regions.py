@@ -293,3 +293,42 @@ def test_simulate_country_writes_region_folders_with_the_planned_sizes(tmp_path)
     first = (tmp_path / specs[0].folder / "tps.csv").read_bytes()
     assert main(["--regions", "2", "--seed", "3", "--out", str(tmp_path / "again")]) == 0
     assert (tmp_path / "again" / specs[0].folder / "tps.csv").read_bytes() == first
+
+
+def test_warm_server_runs_a_region_job_in_the_callers_folder_and_environment(tmp_path):
+    from riskmap.warm import run_remote
+
+    sock = tmp_path / "warm.sock"
+    server = subprocess.Popen([sys.executable, "-m", "riskmap.warm", "serve", str(sock)])
+    try:
+        os.environ["RISKMAP_WARM_PID"] = str(server.pid)
+        work = tmp_path / "job"
+        work.mkdir()
+        cwd = Path.cwd()
+        os.chdir(work)
+        try:
+            argv = [
+                "--region",
+                "r1",
+                "--steps",
+                "[]",
+                "--problem=region.yaml: broken",
+                "--status",
+                "out/status.json",
+            ]
+            status = run_remote(argv, path=str(sock))
+        finally:
+            os.chdir(cwd)
+            del os.environ["RISKMAP_WARM_PID"]
+        assert status == 0
+        record = json.loads((work / "out" / "status.json").read_text())
+        assert record == {
+            "region": "r1",
+            "status": "error",
+            "reason": "region.yaml: broken",
+            "steps": [],
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert run_remote(["--region", "x"], path=str(tmp_path / "none.sock")) is None
