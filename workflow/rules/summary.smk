@@ -34,6 +34,8 @@ rule check_regions:
         OUT / "_summary" / "_work" / "regions_ok.txt",
     log:
         OUT / "_summary" / "logs" / "check_regions.log",
+    benchmark:
+        OUT / "_summary" / "benchmarks" / "check_regions.tsv"
     shell:
         "python -m riskmap.steps.check_regions --summaries {input.summaries:q}"
         " --ok {output:q} --log {log:q}"
