@@ -12,12 +12,13 @@ Every region is a synthetic one of ``riskmap.simulate_country`` (villages at the
 ratio of 9.8 TPS per desa), run with ``snakemake --cores N --config regions=DIR``, so each region
 is one job running all its stages in one process. Printed:
 
-* where a region's time goes: Python start-up with the libraries (paid once per job), and the
-  wall seconds of ingest, score (features + model), allocate (solver) and render_map (map),
+* where a region's time goes: Python start-up with the libraries (paid once per process:
+  16 times in the single-region workflow, once per run with the warm process), and the CPU
+  seconds of ingest, score (features + model), allocate (solver) and render_map (map),
   summed over the five stages (``OUT/<region>/benchmarks/steps.tsv``);
-* per size: the region job's wall and CPU seconds, peak memory (``max_rss`` of Snakemake's
-  benchmark) and the largest stage map; a linear fit ``seconds = fixed + per_tps * TPS`` of the
-  wall and of the CPU seconds;
+* per size: the region job's wall and CPU seconds (the solver's included), peak memory (of
+  the process running the region, from ``steps.tsv``) and the largest stage map; a linear
+  fit ``seconds = fixed + per_tps * TPS`` of the wall and of the CPU seconds;
 * the 14-region province end to end (wall, and the summary's ``status``);
 * the overview map of the national set (514 regions, 83,731 villages): size and build time
   (built from synthetic village outlines with random classes: the map's weight does not
@@ -126,7 +127,8 @@ def region_figures(out: Path, region: str) -> dict:
     return {
         "wall_s": float(bench["s"].iloc[0]),
         "cpu_s": float(total["cpu"]),
-        "rss_mb": float(bench["max_rss"].iloc[0]),
+        # the region runs in a child of the warm process: its own peak, not the job's client
+        "rss_mb": float(total["max_rss_mb"]),
         "map_mb": max(maps) / 1e6 if maps else float("nan"),
         **{f"{k}_cpu": float(v) for k, v in by_kind.items()},
     }
