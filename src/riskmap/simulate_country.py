@@ -9,7 +9,7 @@ grid over Indonesia's extent, with its own Kemendagri-style code.
 Sizes. The number of TPS per kabupaten is drawn from a lognormal fitted to two public facts
 (DOMAIN.md, KPU 2023): the mean, 820,161 / 514 = 1,595.6 TPS, and the largest kabupaten,
 about 20,000 TPS, taken as the expected maximum of 514 draws (the 1 - 1/514 quantile). That
-gives sigma = 1.078 and mu = 6.794 (median about 890 TPS). Draws are clipped to
+gives sigma = 1.077 and mu = 6.796 (median about 895 TPS). Draws are clipped to
 ``[min_tps, max_tps]`` (a few hundred to 20,000: Kalimantan Tengah's smallest is 176, see
 ``data/sources/kalteng``) and, for ``--national``, scaled to the exact total by largest
 remainders. Villages follow the national ratio, 83,731 desa for 820,161 TPS (9.8 TPS per
@@ -73,7 +73,7 @@ def fit_size_model(
     --------
     >>> m = fit_size_model()
     >>> round(m.sigma, 3), round(m.mu, 3)
-    (1.078, 6.794)
+    (1.077, 6.796)
     """
     z = float(norm.ppf(1.0 - 1.0 / n_regions))
     gap = np.log(largest_tps) - np.log(mean_tps)

@@ -99,7 +99,7 @@ def summary_table(rows: list[Mapping[str, Any]]) -> pd.DataFrame:
     --------
     >>> t = summary_table([summary_row("b", status="ok", figures={"villages": 3}),
     ...                    summary_row("a", status="region.yaml: not valid YAML")])
-    >>> list(t["region"]), t.loc[1, "villages"]
+    >>> list(t["region"]), int(t.loc[1, "villages"])
     (['a', 'b'], 3)
     """
     table = pd.DataFrame([dict(r) for r in rows], columns=list(SUMMARY_COLUMNS))
