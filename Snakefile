@@ -7,6 +7,7 @@
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -104,6 +105,7 @@ if MANY:
             )
             os.environ["RISKMAP_WARM_SOCKET"] = str(WARM_SOCKET)
             os.environ["RISKMAP_WARM_PID"] = str(server.pid)
+            os.environ["RISKMAP_WARM_HOST"] = socket.gethostname()
 
     onsuccess:
         WARM_SOCKET.unlink(missing_ok=True)

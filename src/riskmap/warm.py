@@ -30,6 +30,7 @@ from pathlib import Path
 #: Environment variables holding the server's socket path and process id (set by the Snakefile).
 SOCKET_ENV = "RISKMAP_WARM_SOCKET"
 PID_ENV = "RISKMAP_WARM_PID"
+HOST_ENV = "RISKMAP_WARM_HOST"
 
 #: How long a job waits for a server that is still importing (it would import as long itself).
 STARTUP_WAIT_S = 120.0
@@ -81,7 +82,10 @@ def run_remote(argv: list[str], *, path: str | None = None) -> int | None:
     The server gets this process's working directory, environment and standard streams
     (stdin, stdout, stderr), so the region's logs and messages land where they would have.
     """
-    path = path or os.environ.get(SOCKET_ENV)
+    if path is None:
+        path = os.environ.get(SOCKET_ENV)
+        if os.environ.get(HOST_ENV, socket.gethostname()) != socket.gethostname():
+            return None  # a cluster job on another machine: the server is not here
     if not path or not wait_for_server(Path(path), os.environ.get(PID_ENV, "")):
         return None
     request = json.dumps({"argv": argv, "cwd": os.getcwd(), "env": dict(os.environ)}).encode()
