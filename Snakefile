@@ -1,24 +1,65 @@
 # riskmap: election-security risk maps and posting plans, one set per election stage.
 #   snakemake --cores all                                   # the embedded Gunung Mas demo
 #   snakemake --cores 2 --config region=DIR results=OUT     # any region folder
+#   snakemake --cores 2 --config regions=DIR results=OUT    # every region folder in DIR
 # Rules are thin: each calls one step of the riskmap package (python -m riskmap.steps.<rule>).
 
 import json
+import os
+import shutil
+import socket
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
-from riskmap.config import ConfigError, load_stage_overrides, region_stages, stage_config, validate_config
+from riskmap.config import (
+    ConfigError,
+    discover_regions,
+    load_stage_overrides,
+    region_stages,
+    region_stages_checked,
+    stage_config,
+    validate_config,
+    STAGES as ALL_STAGES,
+)
 
 
 configfile: Path(workflow.basedir) / "config" / "config.yaml"
 
 
+# The published files of one stage of one region: rule all asks for them (single region) and
+# the summary checks them (many regions). Add a new per-stage output here, in one place.
+STAGE_OUTPUTS = [
+    "area_risk.csv",
+    "area_risk.gpkg",
+    "tps_risk.csv",
+    "posts.csv",
+    "posts.geojson",
+    "plan.json",
+    "backtest.json",
+    "quality.json",
+    "roster.csv",
+    "roster.xlsx",
+    "reach.csv",
+    "map.html",
+]
+QUARANTINE_TABLES = ["areas", "tps", "venues", "incidents", "units"]
+
 try:
     validate_config(config)
     STAGE_OVERRIDES = load_stage_overrides(Path(workflow.basedir) / "config" / "stages")
-    REGION = Path(config["region"])
     OUT = Path(config["results"])
-    STAGES = region_stages(REGION)
+    MANY = bool(config.get("regions"))
+    if MANY:
+        REGIONS_DIR = Path(config["regions"])
+        REGIONS = discover_regions(REGIONS_DIR)
+        REGION_STAGES = {r: region_stages_checked(REGIONS_DIR / r) for r in REGIONS}
+        listed = {s for stages in REGION_STAGES.values() for s in stages[0]}
+        STAGES = [s for s in ALL_STAGES if s in listed] or list(ALL_STAGES)
+    else:
+        REGION = Path(config["region"])
+        STAGES = region_stages(REGION)
     STAGE_CONFIG = {s: stage_config(config, STAGE_OVERRIDES, s) for s in STAGES}
 except ConfigError as exc:
     # A readable message and a non-zero status, without a Python traceback.
@@ -28,7 +69,6 @@ except ConfigError as exc:
 WORK = OUT / "_work"
 LOGS = OUT / "logs"
 BENCH = OUT / "benchmarks"
-QUARANTINE_TABLES = ["areas", "tps", "venues", "incidents", "units"]
 
 
 wildcard_constraints:
@@ -40,35 +80,53 @@ def section(stage, *names):
     return json.dumps({n: STAGE_CONFIG[stage][n] for n in names}, sort_keys=True)
 
 
-def previous_stage(stage):
-    i = STAGES.index(stage)
-    return STAGES[i - 1] if i > 0 else None
+def previous_stage(stage, stages=None):
+    stages = STAGES if stages is None else stages
+    i = stages.index(stage)
+    return stages[i - 1] if i > 0 else None
 
 
-include: "workflow/rules/ingest.smk"
-include: "workflow/rules/score.smk"
-include: "workflow/rules/allocate.smk"
-include: "workflow/rules/render.smk"
+if MANY:
 
+    include: "workflow/rules/regions.smk"
+    include: "workflow/rules/summary.smk"
 
-rule all:
-    input:
-        expand(
-            OUT / "{stage}" / "{name}",
-            stage=STAGES,
-            name=[
-                "area_risk.csv",
-                "area_risk.gpkg",
-                "tps_risk.csv",
-                "posts.csv",
-                "posts.geojson",
-                "plan.json",
-                "backtest.json",
-                "quality.json",
-                "roster.csv",
-                "roster.xlsx",
-                "reach.csv",
-                "map.html",
-            ],
-        ),
-    default_target: True
+    # One warm process per run imports the libraries once; region jobs fork from it
+    # (riskmap.warm). Not started for a dry run; jobs fall back to their own process without it.
+    WARM_SOCKET = Path(tempfile.gettempdir()) / f"riskmap-warm-{os.getpid()}.sock"
+
+    onstart:
+        if config.get("warm_start", True):
+            server = subprocess.Popen(
+                [shutil.which("python") or sys.executable, "-m", "riskmap.warm", "serve",
+                 str(WARM_SOCKET)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+            )
+            os.environ["RISKMAP_WARM_SOCKET"] = str(WARM_SOCKET)
+            os.environ["RISKMAP_WARM_PID"] = str(server.pid)
+            os.environ["RISKMAP_WARM_HOST"] = socket.gethostname()
+
+    onsuccess:
+        WARM_SOCKET.unlink(missing_ok=True)
+
+    onerror:
+        WARM_SOCKET.unlink(missing_ok=True)
+
+    rule all:
+        input:
+            expand(OUT / "_summary" / "{stage}" / "{name}", stage=STAGES, name=SUMMARY_OUTPUTS),
+            rules.check_regions.output,
+        default_target: True
+
+else:
+
+    include: "workflow/rules/ingest.smk"
+    include: "workflow/rules/score.smk"
+    include: "workflow/rules/allocate.smk"
+    include: "workflow/rules/render.smk"
+
+    rule all:
+        input:
+            expand(OUT / "{stage}" / "{name}", stage=STAGES, name=STAGE_OUTPUTS),
+        default_target: True

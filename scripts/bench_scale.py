@@ -1,0 +1,386 @@
+"""Benchmark many-region runs: per-region cost by size, a province, the national projection.
+
+Usage (from the repository root, after ``bash scripts/setup.sh``)::
+
+    .venv/bin/python scripts/bench_scale.py                       # 400/1,500/5,000/20,000 TPS,
+                                                                  # a 14-region province, overview
+    .venv/bin/python scripts/bench_scale.py --sizes 400,1500 --province 0   # a quick look
+    .venv/bin/python scripts/bench_scale.py --national            # also run all 514 regions if
+                                                                  # projected to fit in 60 min
+
+Every region is a synthetic one of ``riskmap.simulate_country`` (villages at the national
+ratio of 9.8 TPS per desa), run with ``snakemake --cores N --config regions=DIR``, so each region
+is one job running all its stages in one process. Printed:
+
+* where a region's time goes: Python start-up with the libraries (paid once per process:
+  16 times in the single-region workflow, once per run with the warm process), and the CPU
+  seconds of ingest, score (features + model), allocate (solver) and render_map (map),
+  summed over the five stages (``OUT/<region>/benchmarks/steps.tsv``);
+* per size: the region job's wall and CPU seconds (the solver's included), peak memory (of
+  the process running the region, from ``steps.tsv``) and the largest stage map; a linear
+  fit ``seconds = fixed + per_tps * TPS`` of the wall and of the CPU seconds;
+* the 14-region province end to end (wall, and the summary's ``status``);
+* the overview map of the national set (514 regions, 83,731 villages): size and build time
+  (built from synthetic village outlines with random classes: the map's weight does not
+  depend on the risk values);
+* the national run's projection from the fit (``--national`` measures it when the projection
+  fits in 60 minutes).
+
+Targets (exit status 1 when one is missed): fixed cost per region <= 3 s (on the CPU-seconds
+fit: the machine is shared, wall seconds carry other users' load, printed beside it);
+20,000-TPS region <= 180 s wall, peak memory <= 2 GiB, map <= 15 MB; overview map of 514
+regions <= 10 MB and interactive in headless Chromium <= 5 s. The load average is printed
+before and after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "src"))
+
+from riskmap.simulate_country import (  # noqa: E402
+    NATIONAL_REGIONS,
+    NATIONAL_TPS,
+    NATIONAL_VILLAGES,
+    RegionSpec,
+    make_region,
+    plan_regions,
+    region_code,
+)
+
+TPS_PER_VILLAGE = NATIONAL_TPS / NATIONAL_VILLAGES
+TARGETS = {
+    "fixed_s": 3.0,
+    "big_wall_s": 180.0,
+    "big_rss_mb": 2048.0,
+    "big_map_mb": 15.0,
+    "overview_mb": 10.0,
+    "overview_ready_s": 5.0,
+}
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
+
+
+def snakemake(regions: Path, out: Path, cores: int) -> tuple[float, subprocess.CompletedProcess]:
+    env = dict(os.environ)
+    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    cmd = [
+        "snakemake",
+        "--snakefile",
+        str(REPO / "Snakefile"),
+        "--cores",
+        str(cores),
+        "--directory",
+        str(out.parent),
+        "--quiet",
+        "--config",
+        f"regions={regions}",
+        f"results={out}",
+    ]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    return time.perf_counter() - t0, proc
+
+
+def import_seconds(repeat: int = 3) -> tuple[float, float]:
+    """Wall and CPU seconds of a fresh Python importing every step module (per-job start-up)."""
+    import resource
+
+    code = (
+        "import riskmap.steps.ingest, riskmap.steps.score, riskmap.steps.allocate, "
+        "riskmap.steps.render_map"
+    )
+    walls, cpus = [], []
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        walls.append(time.perf_counter() - t0)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+    return min(walls), min(cpus)
+
+
+def region_figures(out: Path, region: str) -> dict:
+    bench = pd.read_csv(out / region / "benchmarks" / "run_region.tsv", sep="\t")
+    steps = pd.read_csv(out / region / "benchmarks" / "steps.tsv", sep="\t")
+    total = steps[steps["step"] == "total"].iloc[0]
+    steps = steps[steps["step"] != "total"].copy()
+    steps["kind"] = steps["step"].str.split("/").str[0]
+    by_kind = steps.groupby("kind")["cpu"].sum().to_dict()
+    maps = [p.stat().st_size for p in (out / region).glob("*/map.html")]
+    return {
+        "wall_s": float(bench["s"].iloc[0]),
+        "cpu_s": float(total["cpu"]),
+        # the region runs in a child of the warm process: its own peak, not the job's client
+        "rss_mb": float(total["max_rss_mb"]),
+        "map_mb": max(maps) / 1e6 if maps else float("nan"),
+        **{f"{k}_cpu": float(v) for k, v in by_kind.items()},
+    }
+
+
+def bench_sizes(sizes: list[int], base: Path, cores: int, seed: int) -> pd.DataFrame:
+    rows = []
+    for k, n_tps in enumerate(sizes):
+        regions = base / f"size_{n_tps}" / "regions"
+        n_vil = max(int(round(n_tps / TPS_PER_VILLAGE)), 4)
+        spec = RegionSpec(
+            k, f"tps{n_tps}", n_tps, n_vil, seed + k, 112.0, -1.5, "voronoi", region_code(k)
+        )
+        make_region(spec, regions)
+        out = regions.parent / "out"
+        wall, proc = snakemake(regions, out, cores)
+        if proc.returncode != 0:
+            sys.stderr.write(proc.stderr[-3000:])
+            raise SystemExit(f"the {n_tps}-TPS region failed")
+        row = {"tps": n_tps, "villages": n_vil, "run_s": wall, **region_figures(out, spec.folder)}
+        rows.append(row)
+        print(
+            f"  {n_tps:>6} TPS {n_vil:>5} villages: region job {row['wall_s']:.1f} s wall, "
+            f"{row['cpu_s']:.1f} s CPU, peak {row['rss_mb']:.0f} MB, map {row['map_mb']:.2f} MB "
+            f"(whole run {wall:.1f} s; {load()})",
+            flush=True,
+        )
+    return pd.DataFrame(rows)
+
+
+def linear_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Return ``(fixed, per_unit)`` of the least-squares line ``y = fixed + per_unit * x``."""
+    slope, intercept = np.polyfit(np.asarray(x, float), np.asarray(y, float), 1)
+    return float(intercept), float(slope)
+
+
+def bench_province(n: int, base: Path, cores: int, seed: int) -> dict:
+    regions = base / "province" / "regions"
+    specs = plan_regions(n, seed=seed)
+    for spec in specs:
+        make_region(spec, regions)
+    out = regions.parent / "out"
+    wall, proc = snakemake(regions, out, cores)
+    summary = pd.read_csv(out / "_summary" / "voting" / "summary.csv")
+    return {
+        "regions": n,
+        "tps": int(sum(s.n_tps for s in specs)),
+        "wall_s": wall,
+        "status": proc.returncode,
+        "ok": int((summary["status"] == "ok").sum()),
+        "overview_mb": (out / "_summary" / "voting" / "map.html").stat().st_size / 1e6,
+    }
+
+
+def bench_overview(seed: int) -> dict:
+    """Build the national overview map from synthetic village outlines; size and seconds."""
+    import geopandas as gpd
+    from pyproj import CRS
+
+    from riskmap.config import section_settings
+    from riskmap.maps.overview import RegionOverview, render_overview_map
+    from riskmap.simulate import _origin, village_polygons
+
+    specs = plan_regions(NATIONAL_REGIONS, seed=seed, national=True)
+    rng = np.random.default_rng(seed)
+    items = []
+    t_geo = time.perf_counter()
+    for s in specs:
+        zone = int(np.floor((s.lon + 180.0) / 6.0)) % 60 + 1
+        crs = CRS.from_epsg((32600 if s.lat >= 0 else 32700) + zone)
+        x0, y0 = _origin(crs, s.lon, s.lat)
+        polys = village_polygons("voronoi", s.n_villages, rng, x0=x0, y0=y0)
+        n = len(polys)
+        classes = rng.choice(["kurang_rawan", "rawan", "sangat_rawan"], n, p=[0.65, 0.25, 0.1])
+        gdf = gpd.GeoDataFrame(
+            {
+                "village_code": [f"{s.code}.01.{2001 + i}" for i in range(n)],
+                "village_name": [f"Desa Simulasi {i + 1}" for i in range(n)],
+                "risk_class": classes,
+                "risk_score": np.round(rng.uniform(0, 100, n), 1),
+            },
+            geometry=polys,
+            crs=crs,
+        ).to_crs(4326)
+        figures = {
+            "villages": n,
+            "tps": s.n_tps,
+            "villages_sangat_rawan": int((classes == "sangat_rawan").sum()),
+        }
+        items.append(
+            RegionOverview(
+                region=s.folder,
+                name=f"Kabupaten Sintetis {s.index + 1}",
+                code=s.code,
+                figures=figures,
+                villages=gdf,
+                link=f"../../{s.folder}/voting/map.html",
+            )
+        )
+    t_geo = time.perf_counter() - t_geo
+    t0 = time.perf_counter()
+    html = render_overview_map(
+        items,
+        stage="voting",
+        settings=section_settings(None, "summary"),
+        class_colors=section_settings(None, "map")["class_colors"],
+    )
+    seconds = time.perf_counter() - t0
+    page = Path(tempfile.mkdtemp(prefix="riskmap-overview-")) / "map.html"
+    page.write_text(html, encoding="utf-8")
+    ready = interactive_seconds(page)
+    shutil.rmtree(page.parent, ignore_errors=True)
+    return {
+        "ready_s": ready,
+        "regions": len(items),
+        "villages": sum(len(i.villages) for i in items),
+        "mb": len(html.encode("utf-8")) / 1e6,
+        "build_s": seconds,
+        "simulate_s": t_geo,
+    }
+
+
+def interactive_seconds(page: Path) -> float | None:
+    """Seconds until the overview map is ready in headless Chromium (None: no browser)."""
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    if not Path(chromium).is_file():
+        return None
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
+        )
+        tab = browser.new_page(viewport={"width": 1366, "height": 768})
+        t0 = time.perf_counter()
+        tab.goto(page.as_uri())
+        tab.wait_for_selector("body[data-ready='1']", timeout=120_000)
+        seconds = time.perf_counter() - t0
+        browser.close()
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="400,1500,5000,20000", help="TPS per test region")
+    parser.add_argument("--province", type=int, default=14, help="regions of the province run")
+    parser.add_argument("--no-overview", action="store_true", help="skip the national overview")
+    parser.add_argument(
+        "--national",
+        action="store_true",
+        help="run the 514-region national set when projected <= 60 min",
+    )
+    parser.add_argument("--cores", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--keep", type=Path, default=None, help="keep the runs in this folder")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    base = args.keep or Path(tempfile.mkdtemp(prefix="riskmap-bench-scale-"))
+    base.mkdir(parents=True, exist_ok=True)
+    missed: list[str] = []
+    print(f"riskmap bench_scale: {args.cores} cores; {load()}")
+    try:
+        start_wall, start_cpu = import_seconds()
+        print(
+            f"Python start-up with the step libraries: {start_cpu:.2f} s CPU "
+            f"({start_wall:.2f} s wall) per process; the single-region workflow pays it in each "
+            f"of its 1 + 3 x 5 = 16 jobs ({16 * start_cpu:.1f} s CPU), a many-region run once "
+            "per region"
+        )
+        table = bench_sizes(sizes, base, args.cores, args.seed)
+        cols = ["tps", "villages", "wall_s", "cpu_s", "rss_mb", "map_mb"] + [
+            c
+            for c in ("startup_cpu", "ingest_cpu", "score_cpu", "allocate_cpu", "render_map_cpu")
+            if c in table
+        ]
+        print(
+            "\nPer region (one job, all five stages); where the CPU time goes: startup (Python and"
+            "\nthe job's module), then each step kind summed over the stages (a kind's first step"
+            "\nincludes importing its libraries: geometry and I/O in ingest, the model in score,"
+            "\nthe solver in allocate, the map in render_map):"
+        )
+        print(table[cols].round(2).to_string(index=False))
+        fit = None
+        if len(table) >= 2:
+            fixed_w, per_w = linear_fit(table["tps"], table["wall_s"])
+            fixed_c, per_c = linear_fit(table["tps"], table["cpu_s"])
+            fit = (fixed_c, per_c)
+            print(f"\nLinear fit, wall: {fixed_w:.2f} s + {per_w * 1000:.2f} s per 1,000 TPS")
+            print(f"Linear fit, CPU:  {fixed_c:.2f} s + {per_c * 1000:.2f} s per 1,000 TPS")
+            if fixed_c > TARGETS["fixed_s"]:
+                missed.append(f"fixed cost {fixed_c:.2f} s > {TARGETS['fixed_s']} s")
+            projected = (NATIONAL_REGIONS * fixed_c + per_c * NATIONAL_TPS) / args.cores
+            print(
+                f"National set projected ({NATIONAL_REGIONS} regions, {NATIONAL_TPS:,} TPS, "
+                f"{args.cores} cores): {projected / 60:.0f} min of region jobs"
+            )
+        big = table[table["tps"] >= 20_000]
+        for _, row in big.iterrows():
+            for key, value, unit in (
+                ("big_wall_s", row["wall_s"], "s"),
+                ("big_rss_mb", row["rss_mb"], "MB"),
+                ("big_map_mb", row["map_mb"], "MB"),
+            ):
+                if value > TARGETS[key]:
+                    missed.append(
+                        f"{int(row['tps'])}-TPS region {key} {value:.1f} {unit} > {TARGETS[key]}"
+                    )
+        if args.province:
+            p = bench_province(args.province, base, args.cores, args.seed)
+            print(
+                f"\nProvince: {p['regions']} regions, {p['tps']:,} TPS end to end in "
+                f"{p['wall_s']:.0f} s ({p['ok']} ok, exit status {p['status']}, overview map "
+                f"{p['overview_mb']:.2f} MB; {load()})"
+            )
+            if p["status"] != 0:
+                missed.append("province run failed")
+        if not args.no_overview:
+            o = bench_overview(args.seed)
+            print(
+                f"\nOverview map of the national set: {o['regions']} regions, "
+                f"{o['villages']:,} villages: {o['mb']:.2f} MB, built in {o['build_s']:.0f} s"
+            )
+            ready = "not measured (no Chromium/Playwright)"
+            if o["ready_s"] is not None:
+                ready = f"{o['ready_s']:.1f} s"
+                if o["ready_s"] > TARGETS["overview_ready_s"]:
+                    missed.append(f"overview map ready in {o['ready_s']:.1f} s > 5 s")
+            print(f"  interactive in headless Chromium: {ready}")
+            if o["mb"] > TARGETS["overview_mb"]:
+                missed.append(f"overview map {o['mb']:.2f} MB > {TARGETS['overview_mb']} MB")
+        if args.national:
+            if fit is None or projected > 3600:
+                print("\nNational set: not measured (projected beyond 60 minutes or no fit)")
+            else:
+                specs = plan_regions(NATIONAL_REGIONS, seed=args.seed, national=True)
+                regions = base / "national" / "regions"
+                for spec in specs:
+                    make_region(spec, regions)
+                wall, proc = snakemake(regions, regions.parent / "out", args.cores)
+                print(f"\nNational set measured: {wall / 60:.1f} min (exit {proc.returncode})")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(base, ignore_errors=True)
+    print(f"\n{load()}")
+    if missed:
+        print("TARGETS MISSED:\n  - " + "\n  - ".join(missed))
+        return 1
+    print("all measured targets met")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

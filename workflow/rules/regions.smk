@@ -1,0 +1,64 @@
+# Many regions (--config regions=DIR): one job per region folder, running the same step
+# commands as the single-region rules (ingest once, then score, allocate, render_map per stage)
+# in one process, so that the libraries load once per region. Outputs: OUT/{region}/<stage>/,
+# work in OUT/{region}/_work/, logs in OUT/{region}/logs/. A region that cannot be used gets a
+# status.json saying why instead of stopping the other regions.
+
+
+wildcard_constraints:
+    region="|".join(REGIONS),
+
+
+def region_folder_files(wildcards):
+    folder = REGIONS_DIR / wildcards.region
+    return sorted(str(p) for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def region_steps(region):
+    """The step commands of one region: the single-region rules' arguments, region-rooted."""
+    out, stages = OUT / region, REGION_STAGES[region][0]
+    work, logs = out / "_work", out / "logs"
+    steps = [
+        {
+            "name": "ingest",
+            "module": "ingest",
+            "argv": ["--region", str(REGIONS_DIR / region), "--work", str(work),
+                     "--stage-dirs", *[str(out / s) for s in (stages or ALL_STAGES)],
+                     "--params", json.dumps({"ingest": config.get("ingest", {})}, sort_keys=True),
+                     "--log", str(logs / "ingest.log")],
+        }
+    ]
+    for stage in stages:
+        prev = previous_stage(stage, stages)
+        for module, sections, extra in (
+            ("score", ("features", "model", "classes"), []),
+            ("allocate", ("allocation", "reach"), []),
+            ("render_map", ("map",), [f"--previous={out / prev / 'area_risk.csv' if prev else ''}"]),
+        ):
+            steps.append({
+                "name": f"{module}/{stage}",
+                "module": module,
+                "argv": ["--stage", stage, "--work", str(work), "--out", str(out / stage), *extra,
+                         "--params", section(stage, *sections),
+                         "--log", str(logs / stage / f"{module}.log")],
+            })
+    return steps
+
+
+rule run_region:
+    input:
+        region_folder_files,
+    output:
+        status=OUT / "{region}" / "_work" / "status.json",
+    params:
+        steps=lambda w: json.dumps(region_steps(w.region)),
+        problem=lambda w: REGION_STAGES[w.region][1],
+        timings=lambda w: OUT / w.region / "benchmarks" / "steps.tsv",
+    log:
+        OUT / "{region}" / "logs" / "run_region.log",
+    benchmark:
+        OUT / "{region}" / "benchmarks" / "run_region.tsv"
+    shell:
+        "python -m riskmap.steps.run_region --region {wildcards.region:q} --steps {params.steps:q}"
+        " --problem={params.problem:q} --status {output.status:q} --timings {params.timings:q}"
+        " 2> {log:q}"
