@@ -49,6 +49,7 @@ include: "workflow/rules/ingest.smk"
 include: "workflow/rules/score.smk"
 include: "workflow/rules/allocate.smk"
 include: "workflow/rules/render.smk"
+include: "workflow/rules/briefing.smk"
 
 
 rule all:
@@ -69,6 +70,9 @@ rule all:
                 "roster.xlsx",
                 "reach.csv",
                 "map.html",
+                "map.png",
+                "briefing.pdf",
+                "kecamatan.csv",
             ],
         ),
     default_target: True

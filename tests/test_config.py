@@ -36,6 +36,7 @@ def test_shipped_config_and_every_stage_validate():
             "allocation",
             "reach",
             "map",
+            "briefing",
         }
 
 

@@ -19,7 +19,9 @@ import yaml
 from referencing import Registry, Resource
 
 STAGES = ("campaign", "quiet_period", "voting", "recapitulation", "announcement")
-SECTIONS = ("ingest", "features", "model", "classes", "allocation", "reach", "map")
+SECTIONS = (
+    "ingest", "features", "model", "classes", "allocation", "reach", "map", "briefing",
+)
 
 
 class ConfigError(ValueError):
