@@ -46,11 +46,30 @@ from riskmap.steps._common import params_from, read_work, run_step, step_parser
 log = logging.getLogger("riskmap")
 
 
-def _read_csv(path: Path, **kwargs: Any) -> pd.DataFrame:
+TASK_COLUMNS = ["task_id", "date", "task", "personnel", "unit_id", "lat", "lon"]
+
+
+def _read_csv(path: Path, *, required: list[str] | None = None, **kwargs: Any) -> pd.DataFrame:
     try:
-        return pd.read_csv(path, **kwargs)
-    except (OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        frame = pd.read_csv(path, **kwargs)
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
         raise RegionInputError(f"{path}: cannot be read as a table ({exc})") from None
+    missing = [c for c in required or [] if c not in frame.columns]
+    if missing:
+        msg = f"{path}: missing column(s) {', '.join(missing)}"
+        raise RegionInputError(msg)
+    return frame
+
+
+def read_plan(path: Path) -> dict[str, Any]:
+    """The stage's ``plan.json`` (a readable error when it is not a JSON object)."""
+    try:
+        plan = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise RegionInputError(f"{path}: cannot be read as JSON ({exc})") from None
+    if not isinstance(plan, dict):
+        raise RegionInputError(f"{path}: expected a JSON object")
+    return plan
 
 
 def read_tasks(out: Path) -> pd.DataFrame | None:
@@ -59,8 +78,9 @@ def read_tasks(out: Path) -> pd.DataFrame | None:
     if not path.is_file():
         return None
     return _read_csv(
-        path, dtype={"task_id": str, "task": str, "post_id": str, "unit_id": str,
-                     "site_kind": str, "site_id": str, "date": str},
+        path, required=TASK_COLUMNS,
+        dtype={"task_id": str, "task": str, "post_id": str, "unit_id": str, "site_kind": str,
+               "site_id": str, "date": str},
         keep_default_na=False, na_values={"lat": [""], "lon": [""], "personnel": [""]},
     )
 
@@ -74,8 +94,10 @@ def read_movements(out: Path) -> gpd.GeoDataFrame | None:
         frame = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:  # a broken file is reported, never a traceback
         raise RegionInputError(f"{path}: cannot be read as GeoJSON ({exc})") from None
-    if frame.empty or "task" not in frame:
+    if frame.empty:
         return None
+    if "task" not in frame:
+        raise RegionInputError(f"{path}: its features lack the property 'task'")
     if frame.crs is None:
         frame = frame.set_crs("EPSG:4326")
     return frame
@@ -113,12 +135,15 @@ def render(args: argparse.Namespace) -> None:
     start, end = work.stage_window(args.stage)
     out = args.out
 
-    area_risk = _read_csv(out / "area_risk.csv", dtype={"village_code": str})
+    area_risk = _read_csv(out / "area_risk.csv", dtype={"village_code": str}, required=[
+        "village_code", "village_name", "subdistrict_name", "risk_class", "expected_incidents"])
     tps_risk = _read_csv(out / "tps_risk.csv", dtype={"tps_id": str, "village_code": str,
                                                       "post_id": str}, keep_default_na=False)
-    posts = _read_csv(out / "posts.csv", dtype={"post_id": str, "site_id": str})
-    reach = _read_csv(out / "reach.csv", dtype=str, keep_default_na=False)
-    plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    posts = _read_csv(out / "posts.csv", dtype={"post_id": str, "site_id": str},
+                      required=["post_id", "lat", "lon", "personnel"])
+    reach = _read_csv(out / "reach.csv", dtype=str, keep_default_na=False,
+                      required=["target_kind", "target_id", "beyond_limit"])
+    plan = read_plan(out / "plan.json")
     previous = (_read_csv(Path(args.previous), dtype={"village_code": str})
                 if args.previous else None)
     tasks, movements = read_tasks(out), read_movements(out)
