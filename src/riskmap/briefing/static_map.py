@@ -10,7 +10,7 @@ give the same PNG bytes.
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,10 +171,16 @@ def _north_arrow(ax, *, fontsize: float, family: str) -> None:
             path_effects=[pe.withStroke(linewidth=3, foreground="white")])
 
 
-def _marker_sizes(personnel: pd.Series, per_officer: float) -> np.ndarray:
-    return np.clip(pd.to_numeric(personnel, errors="coerce").fillna(1).to_numpy(), 1, None) * (
-        per_officer
-    )
+def marker_sizes(personnel: pd.Series, *, per_officer: float, minimum: float) -> np.ndarray:
+    """Marker areas (square points): ``minimum`` plus ``per_officer`` for each officer.
+
+    Examples
+    --------
+    >>> marker_sizes(pd.Series([2, 10]), per_officer=10.0, minimum=50.0).tolist()
+    [70.0, 150.0]
+    """
+    officers = np.clip(pd.to_numeric(personnel, errors="coerce").fillna(1).to_numpy(), 1, None)
+    return minimum + officers.astype(float) * per_officer
 
 
 def render_static_map(
@@ -190,6 +196,7 @@ def render_static_map(
     class_colors: Mapping[str, str],
     settings: Mapping[str, Any],
     markers_are_tasks: bool,
+    figures: Sequence[Mapping[str, Any]] = (),
 ) -> bytes:
     """Draw the stage's static map and return it as PNG bytes.
 
@@ -219,6 +226,10 @@ def render_static_map(
         The ``briefing`` config section.
     markers_are_tasks : bool
         Whether ``markers`` are the planner's tasks (legend per task kind) or posts.
+    figures : sequence of mapping
+        Key figures (``label``, ``text``, ``alert``, as from
+        :func:`riskmap.briefing.tables.key_figures`), written in the room the map leaves
+        beside it (a tall region leaves a column; a wide one leaves none and gets none).
 
     Returns
     -------
@@ -279,20 +290,21 @@ def render_static_map(
                    edgecolors="white", linewidths=1.5, zorder=6)
 
     per_officer = float(settings["post_marker_pt2_per_officer"])
+    minimum = float(settings["post_marker_min_pt2"])
     if len(markers):
         m = gpd.GeoDataFrame(
             markers, geometry=gpd.points_from_xy(markers["lon"], markers["lat"]),
             crs="EPSG:4326",
         ).to_crs(crs)
-        m = m.assign(_s=_marker_sizes(m["personnel"], per_officer)).sort_values(
-            "_s", ascending=False, kind="stable"
-        )
+        sizes = marker_sizes(m["personnel"], per_officer=per_officer, minimum=minimum)
+        m = m.assign(_s=sizes).sort_values("_s", ascending=False, kind="stable")
         for kind, group in m.groupby("task", sort=True):
             ax.scatter(group.geometry.x, group.geometry.y, s=group["_s"],
                        marker=TASK_MARKERS.get(str(kind), "o"), facecolors=POST_COLOR,
                        edgecolors="white", linewidths=1.0, alpha=0.75, zorder=7)
 
     ax.set_aspect("equal")
+    ax.set_anchor("E")
     x0, y0, x1, y1 = villages.total_bounds
     pad = 0.03 * max(x1 - x0, y1 - y0)
     ax.set_xlim(x0 - pad, x1 + pad)
@@ -305,6 +317,7 @@ def render_static_map(
     _scale_bar(ax, fontsize=text_pt, family=family)
     _north_arrow(ax, fontsize=text_pt, family=family)
 
+    _draw_figures(fig, ax, figures, settings=settings)
     _draw_panel(panel, title=title, villages=villages, class_colors=class_colors,
                 markers=markers, movements=movements, settings=settings,
                 markers_are_tasks=markers_are_tasks)
@@ -312,6 +325,28 @@ def render_static_map(
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
     return buffer.getvalue()
+
+
+def _draw_figures(fig, ax, figures: Sequence[Mapping[str, Any]], *,
+                  settings: Mapping[str, Any]) -> None:
+    """Key figures in the column left of the map, when the map leaves one wide enough."""
+    ax.apply_aspect()
+    free = ax.get_position().x0
+    if not figures or free < 0.16:
+        return
+    family = settings["font_family"]
+    text_pt = float(settings["text_pt"])
+    fig.text(0.015, 0.965, TEXT["key_figures"].upper(), fontsize=text_pt, fontweight="bold",
+             va="top", family=family)
+    step = min(0.86 / len(figures), 0.11)
+    y = 0.91
+    for f in figures:
+        color = MARKING_COLOR if f.get("alert") else "#111111"
+        fig.text(0.015, y, str(f["text"]), fontsize=text_pt * 1.6, fontweight="bold",
+                 color=color, va="top", family=family)
+        fig.text(0.015, y - 0.045, str(f["label"]), fontsize=text_pt * 0.75, va="top",
+                 family=family, color="#333333", wrap=True)
+        y -= step
 
 
 def _draw_panel(
@@ -364,6 +399,7 @@ def _draw_panel(
     handles.append(Line2D([], [], marker="^", linestyle="none", markersize=10,
                           markerfacecolor="black", label=TEXT["polsek"]))
     per_officer = float(settings["post_marker_pt2_per_officer"])
+    minimum = float(settings["post_marker_min_pt2"])
     if markers_are_tasks and len(markers):
         for kind in TASK_LABELS:
             if kind in set(markers["task"].astype(str)):
@@ -374,7 +410,7 @@ def _draw_panel(
         personnel = pd.to_numeric(markers["personnel"], errors="coerce").fillna(1)
         for officers in sorted({int(personnel.min()), int(np.median(personnel)),
                                 int(personnel.max())}):
-            size = float(np.sqrt(max(officers, 1) * per_officer))
+            size = float(np.sqrt(minimum + max(officers, 1) * per_officer))
             handles.append(Line2D([], [], marker="o", linestyle="none", markersize=size,
                                   markerfacecolor=POST_COLOR, alpha=0.75,
                                   markeredgecolor="white",

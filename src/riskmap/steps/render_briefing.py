@@ -168,7 +168,7 @@ def render(args: argparse.Namespace) -> None:
     png = render_static_map(
         simple, area_risk, tps_risk, markers, work.units, movements=movements, title=title,
         crs=work.crs, class_colors=map_cfg["class_colors"], settings=settings,
-        markers_are_tasks=tasks is not None and not tasks.empty,
+        markers_are_tasks=tasks is not None and not tasks.empty, figures=figures,
     )
     with atomic_path(out / "map.png") as tmp:
         Path(tmp).write_bytes(png)
