@@ -84,6 +84,13 @@ def test_pdf_lists_changes_tasks_and_escalation(briefed):
     for label in ("Jaga lokasi", "Patroli", "Cadangan", "Pengawalan"):
         assert label in pages[3] and label in TASK_LABELS.values()
     assert "Cakupan menurut jumlah personel" in pages[4]
+    plan = json.loads((briefed["out"] / "plan.json").read_text())
+    curve = sorted([(p["personnel"], p["covered_weight_share"])
+                    for p in plan["budget_curve"]["points"]]
+                   + [(plan["personnel_assigned"], plan["covered_weight_share"])])
+    assert "Jumlah personel " + " ".join(str(x) for x, _ in curve) in pages[4]
+    shares = " ".join(format_number_id(100 * y, decimals=1) + " %" for _, y in curve)
+    assert "Cakupan bobot kerawanan (%) " + shares in pages[4]
     ladder = pages[5]
     assert ladder.index("Mediasi oleh Polsek") < ladder.index("Penebalan dari Polres") < \
         ladder.index("Pleton Dalmas")

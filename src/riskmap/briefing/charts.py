@@ -58,8 +58,8 @@ def budget_curve_svg(
     ys = [p[1] for p in points]
     ax.plot(xs, ys, color=LINE_COLOR, linewidth=2.5, marker="o", markersize=7, zorder=3)
     for x, y in points:
-        ax.annotate(f"{y:g} %", (x, y), xytext=(0, 9), textcoords="offset points",
-                    ha="center", fontsize=10, family=family)
+        ax.annotate(f"{y:g} %".replace(".", ","), (x, y), xytext=(-7, 7),
+                    textcoords="offset points", ha="right", fontsize=11, family=family)
     if current is not None:
         ax.axvline(current, color=NOW_COLOR, linestyle="--", linewidth=1.8, zorder=2)
         ax.annotate(f"{TEXT['budget_curve_now']}: {current}", (current, 3), xytext=(6, 0),

@@ -107,8 +107,8 @@ def place_labels(
     placed_boxes = list(avoid or [])
     offsets = [(0, 0)] + [
         (r * np.cos(a), r * np.sin(a))
-        for r in (14, 28, 42)
-        for a in np.linspace(0, 2 * np.pi, 12, endpoint=False)
+        for r in (14, 28, 42, 56, 70, 84)
+        for a in np.linspace(0, 2 * np.pi, 16, endpoint=False)
     ]
     halo = [pe.withStroke(linewidth=4, foreground="white")]
     artists = []

@@ -213,6 +213,11 @@ def render(args: argparse.Namespace) -> None:
         "task_rows": [[_fmt(v, c) for c, v in zip(task_table.columns, row, strict=True)]
                       for row in task_table.itertuples(index=False)],
         "chart_uri": chart_uri,
+        "curve_points": [
+            {"personnel": format_number_id(x), "share": format_number_id(y, decimals=1) + " %",
+             "current": x == plan.get("personnel_assigned")}
+            for x, y in points
+        ],
         "curve_note": str(curve.get("keterangan", "")) if isinstance(curve, dict) else "",
         "show_escalation": args.stage == "announcement" or bool(plan.get("escalation")),
         "escalation": escalation_rows(plan, work.venues, work.units),
