@@ -71,6 +71,9 @@ DETERMINISTIC = [
     "quality.json",
     "reach.csv",
     "roster.csv",
+    "kecamatan.csv",
+    "map.png",
+    "briefing.pdf",
 ]
 CLASSES = {"kurang_rawan", "rawan", "sangat_rawan"}
 

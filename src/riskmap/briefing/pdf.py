@@ -53,9 +53,26 @@ def briefing_html(context: dict[str, Any]) -> str:
     return _template().render(**context)
 
 
+class TypesetterMissingError(RuntimeError):
+    """WeasyPrint cannot load the system's Pango library (a machine without it)."""
+
+
 def html_to_pdf(html: str) -> bytes:
-    """Typeset ``html`` with WeasyPrint and return the PDF bytes (deterministic metadata)."""
-    import weasyprint
+    """Typeset ``html`` with WeasyPrint and return the PDF bytes (deterministic metadata).
+
+    Raises
+    ------
+    TypesetterMissingError
+        When the system lacks Pango (WeasyPrint's text layout), with the package to install.
+    """
+    try:
+        import weasyprint
+    except OSError as exc:  # cffi cannot dlopen libpango/libgobject
+        msg = (
+            "briefing.pdf needs the Pango library: apt-get install -y libpango-1.0-0 "
+            f"libpangoft2-1.0-0 fonts-dejavu-core ({exc})"
+        )
+        raise TypesetterMissingError(msg) from None
     from weasyprint.urls import URLFetcher
 
     fetcher = URLFetcher(allowed_protocols=["data"])  # embedded images only, never the network

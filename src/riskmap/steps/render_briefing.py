@@ -34,7 +34,7 @@ from riskmap.briefing import (
     render_static_map,
     tasks_per_polsek,
 )
-from riskmap.briefing.pdf import briefing_html
+from riskmap.briefing.pdf import TypesetterMissingError, briefing_html
 from riskmap.briefing.strings import KECAMATAN_COLUMNS, TEXT
 from riskmap.config import section_settings
 from riskmap.io import atomic_path
@@ -229,10 +229,17 @@ def render(args: argparse.Namespace) -> None:
              len(png) / 1024, len(pdf) / 1024, len(kecamatan))
 
 
+def _render_or_report(args: argparse.Namespace) -> None:
+    try:
+        render(args)
+    except TypesetterMissingError as exc:  # a machine problem, reported like bad input
+        raise RegionInputError(str(exc)) from None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = step_parser(__doc__)
     parser.add_argument("--previous", default="", help="the previous stage's area_risk.csv")
-    return run_step(render, parser.parse_args(argv))
+    return run_step(_render_or_report, parser.parse_args(argv))
 
 
 if __name__ == "__main__":
