@@ -32,8 +32,8 @@ def demo_out(tmp_path_factory) -> Path:
     env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
     targets = [str(out / s / t) for s in STAGE_LABELS for t in TARGETS]
     cmd = ["snakemake", "--snakefile", str(REPO / "Snakefile"), "--cores", "2", "--directory",
-           str(base), "--config", f"region={REPO / 'data' / 'regions' / 'gunung-mas'}",
-           f"results={out}", *targets]
+           str(base), *targets, "--config",
+           f"region={REPO / 'data' / 'regions' / 'gunung-mas'}", f"results={out}"]
     proc = subprocess.run(cmd, cwd=base, env=env, capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0, proc.stderr[-4000:]
     return out

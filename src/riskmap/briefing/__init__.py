@@ -8,7 +8,7 @@ WeasyPrint from an HTML template; fonts from the system (fontconfig), nothing fe
 
 from riskmap.briefing.charts import budget_curve_points, budget_curve_svg
 from riskmap.briefing.pdf import briefing_html, data_uri, html_to_pdf
-from riskmap.briefing.static_map import MapTitle, render_static_map
+from riskmap.briefing.static_map import MapTitle, RenderedMap, render_static_map
 from riskmap.briefing.tables import (
     class_changes,
     escalation_rows,
@@ -21,6 +21,7 @@ from riskmap.briefing.tables import (
 
 __all__ = [
     "MapTitle",
+    "RenderedMap",
     "briefing_html",
     "budget_curve_points",
     "budget_curve_svg",

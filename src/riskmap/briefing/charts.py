@@ -73,6 +73,6 @@ def budget_curve_svg(
     for label in ax.get_xticklabels() + ax.get_yticklabels():
         label.set_fontfamily(family)
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.hashsalt": "riskmap", "svg.fonttype": "path"}):
+    with matplotlib.rc_context({"svg.hashsalt": "riskmap", "svg.fonttype": "none"}):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
     return buffer.getvalue()

@@ -26,6 +26,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import FancyArrow, Patch, Rectangle  # noqa: E402
+from PIL import Image  # noqa: E402
 
 from riskmap.briefing.strings import TASK_LABELS, TEXT  # noqa: E402
 from riskmap.maps.strings import CLASS_LABELS, CLASS_ORDER  # noqa: E402
@@ -37,6 +38,18 @@ NO_CLASS_COLOR = "#d9d9d9"
 MARKING_COLOR = "#b30000"
 TASK_MARKERS = {"tps_team": "o", "venue_guard": "s", "reserve": "*", "patrol": "D",
                 "escort": "^"}
+
+
+@dataclass(frozen=True)
+class RenderedMap:
+    """The static map as files: ``png`` (map.png) and ``jpeg`` (the copy the PDF embeds).
+
+    WeasyPrint copies a JPEG into the PDF as it is, while a PNG is decoded and re-encoded:
+    the JPEG keeps the PDF step quick.
+    """
+
+    png: bytes
+    jpeg: bytes
 
 
 @dataclass(frozen=True)
@@ -151,7 +164,8 @@ def _scale_bar(ax, *, fontsize: float, family: str) -> None:
                            zorder=9))
     halo = [pe.withStroke(linewidth=3, foreground="white")]
     for frac in (0, 0.5, 1):
-        ax.text(bx + frac * length, by + 1.6 * h, f"{frac * length / 1000:g}", ha="center",
+        ax.text(bx + frac * length, by + 1.6 * h, f"{frac * length / 1000:g}".replace(".", ","),
+                ha="center",
                 va="bottom", fontsize=fontsize * 0.8, family=family, zorder=9,
                 path_effects=halo)
     ax.text(bx + length + 0.01 * (x1 - x0), by + h / 2, TEXT["km"], ha="left", va="center",
@@ -197,8 +211,8 @@ def render_static_map(
     settings: Mapping[str, Any],
     markers_are_tasks: bool,
     figures: Sequence[Mapping[str, Any]] = (),
-) -> bytes:
-    """Draw the stage's static map and return it as PNG bytes.
+) -> RenderedMap:
+    """Draw the stage's static map and return it as PNG (and JPEG) bytes.
 
     Parameters
     ----------
@@ -233,8 +247,8 @@ def render_static_map(
 
     Returns
     -------
-    bytes
-        The PNG file.
+    RenderedMap
+        The PNG file, and a JPEG of the same pixels (``briefing.pdf_map_jpeg_quality``).
     """
     family = settings["font_family"]
     text_pt, label_pt = float(settings["text_pt"]), float(settings["label_pt"])
@@ -324,7 +338,12 @@ def render_static_map(
 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    return buffer.getvalue()
+    rgba = fig.canvas.buffer_rgba()
+    image = Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0, 1)
+    jpeg = io.BytesIO()
+    image.convert("RGB").save(jpeg, format="JPEG",
+                              quality=int(settings["pdf_map_jpeg_quality"]), optimize=False)
+    return RenderedMap(png=buffer.getvalue(), jpeg=jpeg.getvalue())
 
 
 def _draw_figures(fig, ax, figures: Sequence[Mapping[str, Any]], *,

@@ -165,13 +165,13 @@ def render(args: argparse.Namespace) -> None:
                      synthetic=bool(region.get("synthetic", False)))
     simple = simplify_areas(work.areas, tolerance_m=float(settings["simplify_m"]), decimals=6)
     markers = markers_from_plan(tasks, posts)
-    png = render_static_map(
+    rendered = render_static_map(
         simple, area_risk, tps_risk, markers, work.units, movements=movements, title=title,
         crs=work.crs, class_colors=map_cfg["class_colors"], settings=settings,
         markers_are_tasks=tasks is not None and not tasks.empty, figures=figures,
     )
     with atomic_path(out / "map.png") as tmp:
-        Path(tmp).write_bytes(png)
+        Path(tmp).write_bytes(rendered.png)
 
     with atomic_path(out / "kecamatan.csv") as tmp:
         write_human_csv(kecamatan, tmp)
@@ -203,7 +203,7 @@ def render(args: argparse.Namespace) -> None:
     html = briefing_html({
         "text": TEXT, "region": title.region, "stage_label": stage_label, "as_of": as_of,
         "window": window, "marking": title.marking, "synthetic": title.synthetic,
-        "map_uri": data_uri(png, "image/png"), "figures": figures,
+        "map_uri": data_uri(rendered.jpeg, "image/jpeg"), "figures": figures,
         "kecamatan_columns": KECAMATAN_COLUMNS,
         "kecamatan_rows": [[_fmt(v, c) for c, v in zip(KECAMATAN_COLUMNS, row, strict=True)]
                            for row in kecamatan.itertuples(index=False)],
@@ -226,7 +226,7 @@ def render(args: argparse.Namespace) -> None:
     with atomic_path(out / "briefing.pdf") as tmp:
         Path(tmp).write_bytes(pdf)
     log.info("map.png %.0f kB, briefing.pdf %.0f kB, kecamatan.csv %d rows",
-             len(png) / 1024, len(pdf) / 1024, len(kecamatan))
+             len(rendered.png) / 1024, len(pdf) / 1024, len(kecamatan))
 
 
 def _render_or_report(args: argparse.Namespace) -> None:
