@@ -43,6 +43,10 @@ TEXT: dict[str, str] = {
     "tasks_source_posts": (
         "Rencana belum memuat tasks.csv: pos pengamanan dikelompokkan menurut Polsek terdekat."
     ),
+    "tasks_person_days": (
+        "Personel per jenis tugas dijumlahkan atas semua hari tugas (orang-hari); Tugas = "
+        "jumlah tugas berbeda."
+    ),
     "budget_curve": "Cakupan menurut jumlah personel (dasar permintaan BKO)",
     "budget_curve_none": "plan.json tidak memuat kurva cakupan (budget_curve).",
     "budget_curve_x": "Jumlah personel",
