@@ -51,6 +51,8 @@ def test_demo_stage_pack(demo_out, stage):
     for i, text in enumerate(pages, start=1):
         assert "TERBATAS" in text and f"Halaman {i} dari {len(pages)}" in text
     assert STAGE_LABELS[stage] in pages[0]
+    if stage == "announcement":
+        assert "Tangga eskalasi" in pages[-1] and "Dalmas" in pages[-1]
     table = pd.read_csv(d / "kecamatan.csv")
     body = " ".join(pages[1:3])
     for row in table.itertuples(index=False):

@@ -97,3 +97,15 @@ def test_css_string_cannot_break_out_of_the_stylesheet():
     text = str(css_string('Kab. "X"; } body { display: none } </style>'))
     assert text.startswith('"') and text.endswith('"') and text.count('"') == 2
     assert "</style>" not in text and "<" not in text
+
+
+def test_reserve_ladder_from_a_plan_without_escalation():
+    units = pd.DataFrame({"unit_id": ["R"], "name": ["Polres Uji"]})
+    plan = {"reserve": {"officers": 20, "site_id": "R",
+                        "tahapan_eskalasi": ["1. Polsek", "2. Polres", "3. Dalmas"]}}
+    from riskmap.briefing import reserve_ladder
+
+    ladder = reserve_ladder(plan, units)
+    assert ladder == {"steps": ["1. Polsek", "2. Polres", "3. Dalmas"], "officers": 20,
+                      "site": "Polres Uji"}
+    assert reserve_ladder({}, units)["steps"] == []

@@ -16,6 +16,7 @@ from riskmap.briefing.tables import (
     key_figures,
     markers_from_plan,
     points_to_subdistricts,
+    reserve_ladder,
     tasks_per_polsek,
 )
 
@@ -34,5 +35,6 @@ __all__ = [
     "markers_from_plan",
     "points_to_subdistricts",
     "render_static_map",
+    "reserve_ladder",
     "tasks_per_polsek",
 ]

@@ -425,15 +425,16 @@ def _draw_panel(
                 handles.append(Line2D([], [], marker=TASK_MARKERS[kind], linestyle="none",
                                       markersize=11, markerfacecolor=POST_COLOR, alpha=0.75,
                                       markeredgecolor="white", label=TASK_LABELS[kind]))
+    size_handles = []
     if len(markers):
         personnel = pd.to_numeric(markers["personnel"], errors="coerce").fillna(1)
         for officers in sorted({int(personnel.min()), int(np.median(personnel)),
                                 int(personnel.max())}):
             size = float(np.sqrt(minimum + max(officers, 1) * per_officer))
-            handles.append(Line2D([], [], marker="o", linestyle="none", markersize=size,
-                                  markerfacecolor=POST_COLOR, alpha=0.75,
-                                  markeredgecolor="white",
-                                  label=f"{officers} {TEXT['officers']}"))
+            size_handles.append(Line2D([], [], marker="o", linestyle="none", markersize=size,
+                                       markerfacecolor=POST_COLOR, alpha=0.75,
+                                       markeredgecolor="white",
+                                       label=f"{officers} {TEXT['officers']}"))
     if movements is not None and len(movements):
         kinds = set(movements["task"].astype(str))
         if "patrol" in kinds:
@@ -450,5 +451,19 @@ def _draw_panel(
     )
     legend.set_zorder(3)
     note = TEXT["tasks"] if markers_are_tasks else TEXT["posts"]
-    panel.text(0.04, 0.012, note, transform=panel.transAxes, fontsize=text_pt * 0.7,
-               va="bottom", family=family, color="#444444")
+    if size_handles:
+        # The officer sizes get their own legend below, spaced for the largest marker.
+        renderer = panel.figure.canvas.get_renderer()
+        box = legend.get_window_extent(renderer).transformed(panel.transAxes.inverted())
+        font = text_pt * 0.85
+        largest = max(h.get_markersize() for h in size_handles)
+        sizes = panel.legend(
+            handles=size_handles, loc="upper left", bbox_to_anchor=(0.02, box.y0 - 0.02),
+            frameon=False, prop={"family": family, "size": font}, title=note,
+            title_fontproperties={"family": family, "size": text_pt * 0.85, "weight": "bold"},
+            alignment="left", labelspacing=max(0.55, largest / font - 0.6),
+            handletextpad=0.8 + max(0.0, (largest - font) / font / 2), borderaxespad=0.0,
+            handlelength=max(2.0, largest / font),
+        )
+        panel.add_artist(legend)
+        sizes.set_zorder(3)

@@ -53,6 +53,11 @@ TEXT: dict[str, str] = {
     "budget_curve_y": "Cakupan bobot kerawanan (%)",
     "budget_curve_now": "Personel tahap ini",
     "escalation": "Tangga eskalasi (Sispamkota) di kantor KPU",
+    "escalation_reserve": "Cadangan untuk eskalasi:",
+    "escalation_from_reserve": (
+        "Rencana belum memuat tangga eskalasi per kantor KPU (plan.json escalation): langkah "
+        "di atas dari cadangan Polres."
+    ),
     "escalation_none": "plan.json tidak memuat tangga eskalasi.",
     "rose": "naik",
     "fell": "turun",

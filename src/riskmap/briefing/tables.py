@@ -344,3 +344,20 @@ def markers_from_plan(tasks: pd.DataFrame | None, posts: pd.DataFrame) -> pd.Dat
         out = posts[["lat", "lon", "personnel"]].assign(task="post")
     out = out[["task", "lat", "lon", "personnel"]]
     return out.sort_values(["task", "lat", "lon"], kind="stable").reset_index(drop=True)
+
+
+def reserve_ladder(plan: Mapping[str, Any], units: pd.DataFrame) -> dict[str, Any]:
+    """The reserve's escalation steps (``plan.json`` ``reserve``), for a plan without a ladder.
+
+    Returns
+    -------
+    dict
+        ``steps`` (the ``tahapan_eskalasi`` texts, in order), ``officers`` and ``site`` (the
+        unit's name); no steps when the plan has no reserve.
+    """
+    reserve = plan.get("reserve") if isinstance(plan.get("reserve"), Mapping) else {}
+    steps = [str(s) for s in reserve.get("tahapan_eskalasi") or []]
+    names = dict(zip(units["unit_id"].astype(str), units["name"].astype(str), strict=False))
+    site = str(reserve.get("site_id") or "")
+    return {"steps": steps, "officers": int(reserve.get("officers") or 0),
+            "site": names.get(site, site)}

@@ -32,6 +32,7 @@ from riskmap.briefing import (
     markers_from_plan,
     points_to_subdistricts,
     render_static_map,
+    reserve_ladder,
     tasks_per_polsek,
 )
 from riskmap.briefing.pdf import TypesetterMissingError, briefing_html
@@ -200,6 +201,7 @@ def render(args: argparse.Namespace) -> None:
                                family=settings["font_family"])
         chart_uri = data_uri(svg, "image/svg+xml")
     curve = plan.get("budget_curve") or {}
+    ladder = reserve_ladder(plan, work.units)
     html = briefing_html({
         "text": TEXT, "region": title.region, "stage_label": stage_label, "as_of": as_of,
         "window": window, "marking": title.marking, "synthetic": title.synthetic,
@@ -221,6 +223,8 @@ def render(args: argparse.Namespace) -> None:
         "curve_note": str(curve.get("keterangan", "")) if isinstance(curve, dict) else "",
         "show_escalation": args.stage == "announcement" or bool(plan.get("escalation")),
         "escalation": escalation_rows(plan, work.venues, work.units),
+        "reserve_ladder": ladder["steps"], "reserve_officers": ladder["officers"],
+        "reserve_site": ladder["site"],
     })
     pdf = html_to_pdf(html)
     with atomic_path(out / "briefing.pdf") as tmp:
