@@ -135,7 +135,9 @@ def test_without_tasks_or_previous_stage(tmp_path):
     pages = [squash(t) for t in pages_text(paths["out"] / "briefing.pdf")]
     assert "Tahap pertama" in pages[2]
     assert "belum memuat tasks.csv" in pages[3]
-    assert re.search(r"Polsek Timur 3 12\b", pages[3])  # the posts, by their nearest Polsek
+    # the posts by the unit they stand at (P001 Polres, P002 Polsek), else the nearest Polsek
+    assert "Polres Uji 1 6" in pages[3] and "Polsek Timur 2 6" in pages[3]
+    assert "Jumlah 3 12" in pages[3]
     image = Image.open(io.BytesIO((paths["out"] / "map.png").read_bytes()))
     assert image.size == (1920, 1080)
 

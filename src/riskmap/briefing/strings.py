@@ -41,7 +41,8 @@ TEXT: dict[str, str] = {
     "changes_more": "desa lain berubah kelas (lihat area_risk.csv)",
     "tasks_per_polsek": "Tugas menurut Polsek",
     "tasks_source_posts": (
-        "Rencana belum memuat tasks.csv: pos pengamanan dikelompokkan menurut Polsek terdekat."
+        "Rencana belum memuat tasks.csv: pos pengamanan dikelompokkan menurut markas satuan "
+        "tempat pos berada, atau Polsek terdekat."
     ),
     "tasks_person_days": (
         "Personel per jenis tugas dijumlahkan atas semua hari tugas (orang-hari); Tugas = "

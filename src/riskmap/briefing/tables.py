@@ -192,7 +192,8 @@ def tasks_per_polsek(
     """The plan's officers per Polsek (or Polres) and kind of task.
 
     With the planner's ``tasks.csv`` the rows are its tasks grouped by ``unit_id``; without
-    it, the posts grouped by their nearest Polsek (``posts.csv`` ``nearest_polsek``).
+    it, the posts grouped by the police unit they stand at, else by their nearest Polsek
+    (``posts.csv`` ``nearest_polsek``).
 
     Returns
     -------
@@ -225,6 +226,11 @@ def tasks_per_polsek(
             frame["unit"] = frame["nearest_polsek"].fillna("").astype(str)
         else:
             frame["unit"] = ""
+        if {"site_kind", "site_id"} <= set(frame.columns):
+            # A post at a police unit (the Polres reserve, a Polsek) is that unit's own.
+            at_unit = (frame["site_kind"].astype(str) == "unit") & frame["site_id"].astype(
+                str).isin(names)
+            frame.loc[at_unit, "unit"] = frame.loc[at_unit, "site_id"].astype(str).map(names)
         frame.loc[frame["unit"].str.strip() == "", "unit"] = TEXT["unit_unknown"]
         frame["personnel"] = pd.to_numeric(frame["personnel"], errors="coerce").fillna(0)
         out = frame.groupby("unit").agg(
