@@ -43,6 +43,9 @@ STAGE_OUTPUTS = [
     "roster.xlsx",
     "reach.csv",
     "map.html",
+    "map.png",
+    "briefing.pdf",
+    "kecamatan.csv",
 ]
 QUARANTINE_TABLES = ["areas", "tps", "venues", "incidents", "units"]
 
@@ -125,6 +128,7 @@ else:
     include: "workflow/rules/score.smk"
     include: "workflow/rules/allocate.smk"
     include: "workflow/rules/render.smk"
+    include: "workflow/rules/briefing.smk"
 
     rule all:
         input:

@@ -40,6 +40,9 @@ STAGE_FILES: dict[str, list[str] | None] = {
     "roster.csv": None,
     "roster.xlsx": None,
     "map.html": None,
+    "map.png": None,
+    "briefing.pdf": None,
+    "kecamatan.csv": None,
     # With the planner's operations plan merged, add:
     # "tasks.csv": ["task_id", "date", "task", "post_id", "personnel", "unit_id", "site_kind",
     #               "site_id", "lat", "lon", "description"],
@@ -48,7 +51,7 @@ STAGE_FILES: dict[str, list[str] | None] = {
 
 # Byte-identical between two runs of the same inputs: every file of these kinds, anywhere
 # under OUT/ except the run's own logs and Snakemake benchmark timings.
-DETERMINISTIC_SUFFIXES = (".csv", ".json", ".geojson")
+DETERMINISTIC_SUFFIXES = (".csv", ".json", ".geojson", ".png", ".pdf")
 NOT_COMPARED_DIRS = ("logs", "benchmarks")
 
 

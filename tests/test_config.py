@@ -37,6 +37,7 @@ def test_shipped_config_and_every_stage_validate():
             "reach",
             "map",
             "summary",
+            "briefing",
         }
 
 

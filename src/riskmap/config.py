@@ -19,7 +19,8 @@ import yaml
 from referencing import Registry, Resource
 
 STAGES = ("campaign", "quiet_period", "voting", "recapitulation", "announcement")
-SECTIONS = ("ingest", "features", "model", "classes", "allocation", "reach", "map", "summary")
+SECTIONS = ("ingest", "features", "model", "classes", "allocation", "reach", "map", "summary",
+            "briefing")
 
 
 class ConfigError(ValueError):

@@ -41,6 +41,7 @@ PRELOAD = (
     "riskmap.steps.score",
     "riskmap.steps.allocate",
     "riskmap.steps.render_map",
+    "riskmap.steps.render_briefing",
     "riskmap.steps.run_region",
 )
 

@@ -1,5 +1,5 @@
 # Many regions (--config regions=DIR): one job per region folder, running the same step
-# commands as the single-region rules (ingest once, then score, allocate, render_map per stage)
+# commands as the single-region rules (ingest once, then score, allocate, render_map, render_briefing per stage)
 # in one process, so that the libraries load once per region. Outputs: OUT/{region}/<stage>/,
 # work in OUT/{region}/_work/, logs in OUT/{region}/logs/. A region that cannot be used gets a
 # status.json saying why instead of stopping the other regions.
@@ -30,10 +30,12 @@ def region_steps(region):
     ]
     for stage in stages:
         prev = previous_stage(stage, stages)
+        previous = [f"--previous={out / prev / 'area_risk.csv' if prev else ''}"]
         for module, sections, extra in (
             ("score", ("features", "model", "classes"), []),
             ("allocate", ("allocation", "reach"), []),
-            ("render_map", ("map",), [f"--previous={out / prev / 'area_risk.csv' if prev else ''}"]),
+            ("render_map", ("map",), previous),
+            ("render_briefing", ("map", "briefing"), previous),
         ):
             steps.append({
                 "name": f"{module}/{stage}",
