@@ -239,7 +239,8 @@ def announcement_plan() -> dict:
 
 def render_plan(stage: str, **overrides) -> str:
     """Render the tiny stage with the operations plan of ``stage`` (voting, campaign,
-    quiet_period, announcement)."""
+    quiet_period, announcement); keyword overrides go to ``render_stage_map``, table names
+    (``units``, ``venues``...) replace the tiny stage's tables."""
     from riskmap.maps import render_stage_map
 
     d = tiny_stage()
@@ -247,13 +248,20 @@ def render_plan(stage: str, **overrides) -> str:
             "announcement": announcement_plan}[stage]()
     as_of = {"voting": "2024-02-14", "campaign": "2023-11-28", "quiet_period": "2024-02-11",
              "announcement": "2024-03-20"}[stage]
+    window_end = {"voting": "2024-02-14", "campaign": "2024-02-10",
+                  "quiet_period": "2024-02-13", "announcement": "2024-03-31"}[stage]
     kwargs = {
         "region_name": "Kabupaten Uji", "stage": stage, "as_of": as_of,
-        "window_end": as_of, "generated": "2026-11-28", "synthetic": True,
+        "window_end": window_end, "generated": "2026-11-28", "synthetic": True,
         "previous_area_risk": d["previous_area_risk"], "map_config": {}, "passphrase": None,
         "tasks": plan["tasks"], "movements": plan["movements"], "plan": plan["plan"],
     }
+    tables = {**d, **{k: v for k, v in plan.items() if k in d}}
+    for name in ("areas", "area_risk", "tps_risk", "posts", "venues", "incidents", "units",
+                 "reach"):
+        if name in overrides:
+            tables[name] = overrides.pop(name)
     kwargs.update(overrides)
-    return render_stage_map(d["areas"], d["area_risk"], plan.get("tps_risk", d["tps_risk"]),
-                            plan.get("posts", d["posts"]), plan.get("venues", d["venues"]),
-                            d["incidents"], d["units"], d["reach"], **kwargs)
+    return render_stage_map(tables["areas"], tables["area_risk"], tables["tps_risk"],
+                            tables["posts"], tables["venues"], tables["incidents"],
+                            tables["units"], tables["reach"], **kwargs)

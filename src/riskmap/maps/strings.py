@@ -213,6 +213,8 @@ UI: dict[str, str] = {
     "ladder_step": "Langkah",
     "minutes_to_site": "Waktu ke lokasi",
     "no_tasks": "tidak ada tugas",
+    "on_duty": "personel bertugas",
+    "at_site": "di lokasi",
 }
 
 PROTECT_UI: dict[str, str] = {

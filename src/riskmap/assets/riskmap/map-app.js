@@ -512,6 +512,10 @@
     }
     return box;
   }
+  function ladderMinutes(m) {
+    if (m === null) return UI.no_data;
+    return m === 0 ? UI.at_site : minutes(m) + " " + UI.minutes;
+  }
   function ladderTable(ladder) {
     var table = el("table", "rm-ladder");
     var head = el("tr");
@@ -523,7 +527,7 @@
       var tr = el("tr");
       add(tr, el("td", null, (i + 1) + ". " + s.label), el("td", null, unitName(s.unit)),
         el("td", "rm-num", s.personnel === null ? UI.no_data : num(s.personnel)),
-        el("td", "rm-num", s.minutes === null ? UI.no_data : minutes(s.minutes) + " " + UI.minutes));
+        el("td", "rm-num", ladderMinutes(s.minutes)));
       table.appendChild(tr);
     });
     return table;
@@ -791,7 +795,7 @@
           P.escalation[vid].forEach(function (st) {
             ol.appendChild(el("li", null, st.label + " \u00b7 " + unitName(st.unit) + " \u00b7 " +
               (st.personnel === null ? UI.no_data : personnelText(st.personnel)) + " \u00b7 " +
-              (st.minutes === null ? UI.no_data : minutes(st.minutes) + " " + UI.minutes)));
+              ladderMinutes(st.minutes)));
           });
           ls.appendChild(ol);
         });
@@ -995,6 +999,7 @@
     chipValue("tasks", parts.length ? parts.join(" \u00b7 ") : UI.no_tasks);
   }
   var dateSelect = null, dateNote = null;
+  var hasDatedVenues = D.venues.some(function (v) { return v.from || v.to; });
   function setDate(date) {
     if (P.dates.indexOf(date) === -1) return false;
     currentDate = date;
@@ -1005,8 +1010,10 @@
     dayChips(date);
     if (dateNote) {
       var day = P.daily[date];
-      dateNote.textContent = (n ? num(n) + " " + UI.events_today : UI.no_events_today) +
-        (day ? " \u00b7 " + personnelText(day.duty) : "");
+      var parts = [];
+      if (hasDatedVenues) parts.push(n ? num(n) + " " + UI.events_today : UI.no_events_today);
+      if (day) parts.push(num(day.duty) + " " + UI.on_duty);
+      dateNote.textContent = parts.join(" \u00b7 ");
     }
     scheduleDeclutter();
     return true;
@@ -1043,8 +1050,14 @@
     prev.addEventListener("click", function () { stepDate(-1); });
     next.addEventListener("click", function () { stepDate(1); });
     dateNote = el("span", "rm-date-note");
-    if (P.dates.length < 2) { prev.hidden = true; next.hidden = true; dateSelect.disabled = true; }
-    add(bar, label, prev, dateSelect, next, dateNote);
+    if (P.dates.length < 2) {
+      var only = el("b", "rm-date-only", dateText(P.dates[0]));
+      only.id = "rm-date-only";
+      dateSelect = null;
+      add(bar, el("span", "rm-date-label", UI.date_picker), only, dateNote);
+    } else {
+      add(bar, label, prev, dateSelect, next, dateNote);
+    }
     var header = document.getElementById("rm-header");
     header.insertBefore(bar, document.getElementById("rm-summary"));
   }
@@ -1085,6 +1098,7 @@
       var r = n.getBoundingClientRect();
       if (r.width && r.height) placed.push(r);
     });
+    var placedFixed = placed.slice();
     var inView = function (r) {
       return r.width > 0 && r.right > view.left && r.left < view.right && r.bottom > view.top &&
         r.top < view.bottom;
@@ -1111,8 +1125,17 @@
         decisions.push([n, g.movable ? "dot" : "hide"]);
       });
     });
+    /* the Polres point (a dot under its badge) steps aside for a figure on the same spot */
+    Array.prototype.forEach.call(root.querySelectorAll(".rm-unit-polres"), function (n) {
+      var r = n.getBoundingClientRect();
+      var dot = { left: r.left - 6, right: r.left + 6, top: r.top - 6, bottom: r.top + 6 };
+      var under = placedFixed.some(function (f) { return overlaps(dot, f); });
+      decisions.push([n, under ? "nodot" : "dot-ok"]);
+    });
     decisions.forEach(function (d) {
-      if (d[1] === "move") {
+      if (d[1] === "nodot" || d[1] === "dot-ok") {
+        d[0].classList.toggle("rm-nodot", d[1] === "nodot");
+      } else if (d[1] === "move") {
         d[0].style.marginLeft = d[2][0] + "px";
         d[0].style.marginTop = d[2][1] + "px";
       } else {
@@ -1129,6 +1152,11 @@
   }
   map.on("zoomend moveend layeradd layerremove", scheduleDeclutter);
   tpsLayer.on("animationend", scheduleDeclutter);
+  /* markercluster slides every marker with a CSS transition that outlasts its animationend:
+     place again once the markers have stopped */
+  map.getPanes().mapPane.addEventListener("transitionend", function (ev) {
+    if (ev.propertyName === "transform") scheduleDeclutter();
+  });
 
   TIMES.before_assemble = performance.now();
   /* ------------------------------------------------------------------ assemble */
@@ -1164,7 +1192,8 @@
   window.riskmap = {
     map: map, layers: layers, setLayer: setLayer, goToTps: goToTps, goToVillage: goToVillage,
     setBase: setBase, ready: null, times: TIMES, setDate: setDate, dates: P.dates,
-    date: function () { return currentDate; }, declutter: declutter
+    date: function () { return currentDate; }, declutter: declutter,
+    labelsPending: function () { return declutterPending; }
   };
   map.whenReady(function () {
     window.requestAnimationFrame(function () {
