@@ -230,13 +230,16 @@ def movements_layer(
 
 # ---------------------------------------------------------------------------- sectors
 def _greedy_colours(hulls: list, *, n_colours: int, touch_m: float) -> list[int]:
-    """Colour index per hull so that hulls closer than ``touch_m`` differ where possible."""
+    """Colour index per hull: hulls closer than ``touch_m`` differ where the palette allows,
+    and the palette is cycled (hull ``i`` starts looking at colour ``i mod n``) so that
+    separate sectors vary too."""
     tree = shapely.STRtree(hulls)
     colours: list[int] = []
     for i, hull in enumerate(hulls):
         near = tree.query(hull, predicate="dwithin", distance=touch_m)
         used = {colours[j] for j in near if j < i}
-        free = [c for c in range(n_colours) if c not in used]
+        order = [(i + k) % n_colours for k in range(n_colours)]
+        free = [c for c in order if c not in used]
         colours.append(free[0] if free else i % n_colours)
     return colours
 
@@ -279,7 +282,7 @@ def sectors_layer(
     projected = series.to_crs(utm)
     hulls = [g.convex_hull.buffer(buffer_m, quad_segs=4).simplify(buffer_m / 4)
              for g in projected.values]
-    colours = _greedy_colours(hulls, n_colours=max(n_colours, 1), touch_m=buffer_m)
+    colours = _greedy_colours(hulls, n_colours=max(n_colours, 1), touch_m=4 * buffer_m)
     back = gpd.GeoSeries(hulls, crs=utm).to_crs(WGS84)
     out = []
     for post_id, colour, hull in zip(ids, colours, back.values, strict=True):
