@@ -110,7 +110,8 @@ def test_campaign_tasks_by_date_and_the_shown_date():
     assert escort["id"] == "E-VIP" and escort["date"] == "2023-12-05"
     assert escort["minutes"] == 25 and escort["personnel"] == 8
     assert escort["unit"] == "POLRES" and escort["site_id"] == "V-VIP"
-    assert escort["paths"][0][-1] == [-1.225, 113.845]   # ends at the venue, [lat, lon]
+    path = plan["paths"][escort["geom"]]
+    assert path[0][-1] == [-1.225, 113.845]              # ends at the venue, [lat, lon]
     vip = next(v for v in data["venues"] if v["id"] == "V-VIP")
     assert vip["from"] == "2023-12-05" and vip["to"] == "2023-12-05"
     assert chips(render_plan("campaign"))["duty"] == "Personel bertugas / cadangan 12 / 80"
@@ -130,8 +131,11 @@ def test_patrol_lines_are_simplified_rounded_and_keep_their_task():
     assert [(m["id"], m["date"]) for m in lines] == [
         ("PAT-1", "2024-02-11"), ("PAT-1", "2024-02-12"), ("ESC-LOG", "2024-02-13")]
     assert lines[0]["desc"] == "Patroli politik uang" and lines[0]["minutes"] == 180
-    for m in lines:
-        for path in m["paths"]:
+    # the same circuit on two days is held once
+    assert lines[0]["geom"] == lines[1]["geom"] != lines[2]["geom"]
+    assert len(data["plan"]["paths"]) == 2
+    for paths in data["plan"]["paths"]:
+        for path in paths:
             for lat, lon in path:
                 assert round(lat, 5) == lat and round(lon, 5) == lon
 
@@ -211,8 +215,8 @@ def test_sectors_layer_of_a_one_tps_team_is_an_area():
 # ---------------------------------------------------------------------------- old plans
 def test_a_plan_without_tasks_renders_as_before():
     data = page_data(render_tiny())
-    assert data["plan"] == {"tasks": [], "movements": [], "sectors": [], "escalation": {},
-                            "dates": [], "date": "", "daily": {}}
+    assert data["plan"] == {"tasks": [], "movements": [], "paths": [], "sectors": [],
+                            "escalation": {}, "dates": [], "date": "", "daily": {}}
     assert "duty" not in chips(render_tiny())
 
 

@@ -9,6 +9,7 @@ returns an empty result.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -55,28 +56,28 @@ def tasks_layer(tasks: pd.DataFrame | None, *, decimals: int) -> list[dict]:
     if tasks is None or len(tasks) == 0 or "task" not in tasks.columns:
         return []
     items = []
-    cols = {c: _col(tasks, c) for c in ("task_id", "date", "task", "post_id", "personnel",
-                                        "unit_id", "site_kind", "site_id", "lat", "lon",
-                                        "description")}
+    cols = {c: _col(tasks, c).tolist() for c in ("task_id", "date", "task", "post_id",
+                                                  "personnel", "unit_id", "site_kind",
+                                                  "site_id", "lat", "lon", "description")}
     for i in range(len(tasks)):
-        kind = _text(cols["task"].iloc[i])
-        personnel = _num(cols["personnel"].iloc[i], decimals=0)
+        kind = _text(cols["task"][i])
+        personnel = _num(cols["personnel"][i], decimals=0)
         if kind not in TASK_KINDS or not personnel or personnel < 1:
             continue
-        lat = _num(cols["lat"].iloc[i], decimals=decimals)
-        lon = _num(cols["lon"].iloc[i], decimals=decimals)
+        lat = _num(cols["lat"][i], decimals=decimals)
+        lon = _num(cols["lon"][i], decimals=decimals)
         items.append({
-            "id": _text(cols["task_id"].iloc[i]),
-            "date": _iso(cols["date"].iloc[i]),
+            "id": _text(cols["task_id"][i]),
+            "date": _iso(cols["date"][i]),
             "task": kind,
-            "post": _text(cols["post_id"].iloc[i]),
+            "post": _text(cols["post_id"][i]),
             "personnel": int(personnel),
-            "unit": _text(cols["unit_id"].iloc[i]),
-            "site_kind": _text(cols["site_kind"].iloc[i]),
-            "site_id": _text(cols["site_id"].iloc[i]),
+            "unit": _text(cols["unit_id"][i]),
+            "site_kind": _text(cols["site_kind"][i]),
+            "site_id": _text(cols["site_id"][i]),
             "lat": lat if lon is not None else None,
             "lon": lon if lat is not None else None,
-            "desc": _text(cols["description"].iloc[i]),
+            "desc": _text(cols["description"][i]),
         })
     rank = {k: i for i, k in enumerate(TASK_KINDS)}
     return sorted(items, key=lambda t: (t["date"], rank[t["task"]], t["id"]))
@@ -143,6 +144,17 @@ def default_date(dates: list[str], as_of: str) -> str:
 
 
 # ---------------------------------------------------------------------------- movements
+def _line_paths(geom, decimals: int) -> list[list[list[float]]]:
+    parts = list(geom.geoms) if geom.geom_type == "MultiLineString" else [geom]
+    paths = []
+    for part in parts:
+        xy = np.round(np.asarray(part.coords)[:, :2], decimals)
+        path = [[float(y), float(x)] for x, y in xy]
+        if len(path) >= 2:
+            paths.append(path)
+    return paths
+
+
 def read_movements(path) -> list[dict]:
     """Return the features of a ``movements.geojson`` file (``[]`` when it is absent)."""
     import json
@@ -183,33 +195,36 @@ def movements_layer(
         ``id``, ``task``, ``date``, ``personnel``, ``minutes``, ``unit``, ``site_id``, ``desc``,
         ``paths`` (lists of ``[lat, lon]``), sorted by date, task and id.
     """
-    rows, geoms = [], []
+    rows, keys, unique = [], [], {}
     for f in features or []:
-        props = dict(f.get("properties") or {})
-        try:
-            geom = shape(f.get("geometry"))
-        except Exception:  # a feature without a usable geometry is not drawn
+        geometry = f.get("geometry")
+        key = json.dumps(geometry, sort_keys=True)
+        if key not in unique:
+            try:
+                geom = shape(geometry)
+            except Exception:  # a feature without a usable geometry is not drawn
+                geom = None
+            ok = geom is not None and not geom.is_empty and geom.geom_type in (
+                "LineString", "MultiLineString")
+            unique[key] = geom if ok else None
+        if unique[key] is None:
             continue
-        if geom.is_empty or geom.geom_type not in ("LineString", "MultiLineString"):
-            continue
-        rows.append(props)
-        geoms.append(geom)
+        rows.append(dict(f.get("properties") or {}))
+        keys.append(key)
     if not rows:
         return []
-    series = gpd.GeoSeries(geoms, crs=WGS84)
+    # each distinct line is simplified and rounded once, however many days it is driven
+    distinct = list(dict.fromkeys(keys))
+    series = gpd.GeoSeries([unique[k] for k in distinct], crs=WGS84)
     if simplify_m > 0:
         utm = utm_crs_for(gpd.GeoDataFrame(geometry=series))
         series = series.to_crs(utm).simplify(simplify_m, preserve_topology=False).to_crs(WGS84)
+    paths_of = {k: _line_paths(g, decimals) for k, g in zip(distinct, series.values,
+                                                            strict=True)}
     by_task = {(t["id"], t["date"]): t for t in tasks}
     items = []
-    for props, geom in zip(rows, series.values, strict=True):
-        parts = list(geom.geoms) if geom.geom_type == "MultiLineString" else [geom]
-        paths = []
-        for part in parts:
-            xy = np.round(np.asarray(part.coords)[:, :2], decimals)
-            path = [[float(y), float(x)] for x, y in xy]
-            if len(path) >= 2:
-                paths.append(path)
+    for props, key in zip(rows, keys, strict=True):
+        paths = paths_of[key]
         if not paths:
             continue
         task_id, date = _text(props.get("task_id")), _iso(props.get("date"))
@@ -226,6 +241,32 @@ def movements_layer(
             "paths": paths,
         })
     return sorted(items, key=lambda m: (m["date"], m["task"], m["id"]))
+
+
+def share_paths(movements: list[dict]) -> tuple[list[list], list[dict]]:
+    """Return the distinct line geometries once, and the movements pointing at them.
+
+    A patrol circuit driven every day of a stage is the same line on every date: the page
+    holds it once. Each returned movement has ``geom`` (an index into the returned paths)
+    instead of ``paths``.
+
+    Examples
+    --------
+    >>> paths, items = share_paths([{"id": "a", "paths": [[[0, 0], [1, 1]]]},
+    ...                             {"id": "b", "paths": [[[0, 0], [1, 1]]]}])
+    >>> len(paths), [m["geom"] for m in items]
+    (1, [0, 0])
+    """
+    index: dict[str, int] = {}
+    paths: list[list] = []
+    items = []
+    for m in movements:
+        key = repr(m["paths"])
+        if key not in index:
+            index[key] = len(paths)
+            paths.append(m["paths"])
+        items.append({**{k: v for k, v in m.items() if k != "paths"}, "geom": index[key]})
+    return paths, items
 
 
 # ---------------------------------------------------------------------------- sectors

@@ -41,6 +41,7 @@ from riskmap.maps.plan import (
     movements_layer,
     plan_dates,
     sectors_layer,
+    share_paths,
     tasks_layer,
 )
 from riskmap.maps.protect import encrypt_html, protected_page
@@ -303,6 +304,7 @@ def render_stage_map(
     dates = plan_dates(task_items, movement_items)
     daily = daily_figures(task_items)
     shown = default_date(dates, as_of)
+    line_paths, movement_refs = share_paths(movement_items)
     level = area_level_of_codes(list(areas["village_code"].astype(str))) if len(areas) else \
         "village"
     area_ui = area_level_ui(level)
@@ -352,7 +354,8 @@ def render_stage_map(
         "reach": reach_items,
         "plan": {
             "tasks": task_items,
-            "movements": movement_items,
+            "movements": movement_refs,
+            "paths": line_paths,
             "sectors": sectors,
             "escalation": escalation_by_venue(plan),
             "dates": dates,

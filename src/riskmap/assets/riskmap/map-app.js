@@ -433,11 +433,12 @@
       var t = { id: mv.id, date: mv.date, task: mv.task, personnel: mv.personnel, unit: mv.unit,
         site_kind: "", site_id: mv.site_id, desc: mv.desc };
       var color = TASK_COLORS[mv.task] || "#333";
-      var line = L.polyline(mv.paths, { color: color, weight: mv.task === "escort" ? 4.5 : 3.5,
+      var paths = P.paths[mv.geom];
+      var line = L.polyline(paths, { color: color, weight: mv.task === "escort" ? 4.5 : 3.5,
         opacity: 0.9, dashArray: mv.task === "patrol" ? "9 6" : null, pane: "rm-sites" });
       line.bindPopup(function () { return taskPopup(t, mv); }, popupOptions(300));
       line.addTo(movementsLayer);
-      var last = mv.paths[mv.paths.length - 1];
+      var last = paths[paths.length - 1];
       L.circleMarker(last[last.length - 1], { radius: 4, color: "#fff", weight: 1.5,
         fillColor: color, fillOpacity: 1, pane: "rm-sites", interactive: false })
         .addTo(movementsLayer);
