@@ -263,6 +263,8 @@ def test_kabupaten_areas_are_named_as_kabupaten():
     data = page_data(html)
     assert data["ui"]["village"] == "Kabupaten/Kota"
     assert data["ui"]["layer_areas"] == "Kerawanan kabupaten/kota"
+    assert data["ui"]["subdistrict"] == "Provinsi"
+    assert data["ui"]["search_placeholder"].startswith("Cari kabupaten/kota")
     assert data["labels"]["area_level"] == "Kabupaten/Kota"
     assert "Desa" not in c["villages"]
 

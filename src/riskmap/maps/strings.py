@@ -215,6 +215,7 @@ UI: dict[str, str] = {
     "no_tasks": "tidak ada tugas",
     "on_duty": "personel bertugas",
     "at_site": "di lokasi",
+    "no_team": "belum masuk tim Pam TPS",
 }
 
 PROTECT_UI: dict[str, str] = {
@@ -287,11 +288,14 @@ def area_level_ui(level: str) -> dict[str, str]:
     from riskmap.geo import AREA_LEVEL_LABEL_ID
 
     if level not in AREA_LEVEL_SHORT or level == "village":
-        return {k: UI[k] for k in ("village", "layer_areas", "search_placeholder",
-                                   "sum_villages", "sum_changes", "tps_in_village")}
+        return {k: UI[k] for k in ("village", "subdistrict", "layer_areas",
+                                   "search_placeholder", "sum_villages", "sum_changes",
+                                   "tps_in_village")}
     short = AREA_LEVEL_SHORT[level]
+    parent = {"district": "regency", "regency": "province", "province": "province"}[level]
     return {
         "village": AREA_LEVEL_LABEL_ID[level],
+        "subdistrict": AREA_LEVEL_LABEL_ID[parent],
         "layer_areas": f"Kerawanan {short.lower()}",
         "search_placeholder": f"Cari {short.lower()} atau TPS\u2026",
         "sum_villages": f"{short} sangat rawan",

@@ -248,7 +248,11 @@
     box.row(UI.class, badge(t.cls));
     box.row(UI.score, t.score === null ? UI.no_data : num(t.score, 1));
     if (t.expected !== undefined) box.row(UI.expected, num(t.expected, 2));
-    box.row(UI.post, t.post ? t.post : el("b", "rm-warn", UI.no_post));
+    if (D.meta.stage === "voting") {
+      box.row(UI.team, t.post ? t.post : el("b", "rm-warn", UI.no_team));
+    } else {
+      box.row(UI.post, t.post ? t.post : el("b", "rm-warn", UI.no_post));
+    }
     box.row(UI.hard_to_reach, t.hard ? UI.yes : UI.no);
     reachRows(box, t.reach);
     if (t.factors && t.factors.length) {
@@ -339,9 +343,12 @@
     return box;
   }
   var totalPersonnel = 0;
+  var sectorOf = {};
+  P.sectors.forEach(function (sec) { sectorOf[sec.post] = sec; });
   D.posts.forEach(function (p) {
     totalPersonnel += p.personnel || 0;
-    if (p.radius_km) {
+    /* a voting-day team has its sector: no coverage circle then */
+    if (p.radius_km && !sectorOf[p.id]) {
       L.circle([p.lat, p.lon], { radius: p.radius_km * 1000, pane: "rm-cover", interactive: false,
         color: "#08519c", weight: 1.2, dashArray: "5 4", fillColor: "#08519c", fillOpacity: 0.05 })
         .addTo(coverageLayer);
@@ -377,7 +384,7 @@
       var color = SECTOR_COLORS[sec.colour % SECTOR_COLORS.length];
       L.geoJSON({ type: "Feature", geometry: sec.outline, properties: {} }, { pane: "rm-cover",
         interactive: false, style: { color: color, weight: 2, opacity: 0.9, fillColor: color,
-          fillOpacity: 0.16 } }).addTo(sectorsLayer);
+          fillOpacity: 0.1 } }).addTo(sectorsLayer);
       var base = postById[sec.post];
       if (!base) return;
       sec.tps.forEach(function (id) {
