@@ -167,8 +167,12 @@ def test_voting_sectors_toggle_and_every_tps_has_a_team(open_map, artifacts):
     assert chip(page, "uncovered") == "TPS tanpa tim 0"
     on = "window.riskmap.map.hasLayer(window.riskmap.layers.sectors)"
     assert page.evaluate(on) is True
-    # two hulls + one spoke per TPS (5)
-    assert page.evaluate("window.riskmap.layers.sectors.getLayers().length") == 7
+    # per team: its outline and its spokes (one line from the base to each of its TPS)
+    spokes = page.evaluate("""() => { const n = [];
+      window.riskmap.layers.sectors.eachLayer(l => { if (l.getLatLngs && !l.feature)
+        n.push(l.getLatLngs().length); });
+      return n.sort(); }""")
+    assert spokes == [2, 3]
     settle(page)
     page.screenshot(path=str(artifacts / "plan_voting_sectors_desktop.png"))
     page.click("#rm-toggle-sectors")

@@ -113,6 +113,7 @@
   }
   pane("rm-areas", 350, true);
   pane("rm-cover", 370, false);
+  pane("rm-sectors", 372, false);
   pane("rm-lines", 390, false);
   pane("rm-labels", 395, false);
   /* posts and venues under the TPS clusters (markerPane, 600): cluster counts stay readable */
@@ -380,19 +381,24 @@
   var SECTOR_COLORS = S.sector_colors;
   if (P.sectors.length) {
     var sectorsLayer = L.featureGroup();
+    /* one canvas for every outline and spoke: light with thousands of teams */
+    var sectorCanvas = L.canvas({ padding: 0.3, pane: "rm-sectors" });
     P.sectors.forEach(function (sec) {
       var color = SECTOR_COLORS[sec.colour % SECTOR_COLORS.length];
-      L.geoJSON({ type: "Feature", geometry: sec.outline, properties: {} }, { pane: "rm-cover",
-        interactive: false, style: { color: color, weight: 2, opacity: 0.9, fillColor: color,
-          fillOpacity: 0.1 } }).addTo(sectorsLayer);
+      L.geoJSON({ type: "Feature", geometry: sec.outline, properties: {} }, {
+        renderer: sectorCanvas, interactive: false, style: { color: color, weight: 2,
+          opacity: 0.9, fillColor: color, fillOpacity: 0.1 } }).addTo(sectorsLayer);
       var base = postById[sec.post];
       if (!base) return;
+      var spokes = [];
       sec.tps.forEach(function (id) {
         var t = tpsById[id];
-        if (!t) return;
-        L.polyline([[base.lat, base.lon], [t.lat, t.lon]], { pane: "rm-lines", interactive: false,
-          color: color, weight: 1.6, opacity: 0.95 }).addTo(sectorsLayer);
+        if (t) spokes.push([[base.lat, base.lon], [t.lat, t.lon]]);
       });
+      if (spokes.length) {
+        L.polyline(spokes, { renderer: sectorCanvas, interactive: false, color: color,
+          weight: 1.6, opacity: 0.95 }).addTo(sectorsLayer);
+      }
     });
     layers.sectors = sectorsLayer;
     meta.sectors = { label: UI.layer_sectors, count: P.sectors.length, legend: function (n) {
@@ -1073,8 +1079,9 @@
   /* ------------------------------------------------------------------ labels never collide
      After every zoom, move or layer change the labels are placed in priority order: figures
      (officer counts, cluster counts, task badges, venue codes) stay; then Polres, Polsek and
-     pos badges try their usual place and four others, or shrink to a dot; then kecamatan,
-     changed-class and desa names are shown only where they fit. */
+     pos badges try their usual place and four others, or shrink to a dot; then kecamatan
+     names (their place, or just above or below it); changed-class and desa names are shown
+     only where they fit. */
   var FIXED = ".rm-post, .rm-cluster, .rm-task, .rm-venue > span";
   var MOVABLE = [".rm-unit-polres > span", ".rm-unit-polsek > span", ".rm-unit-pos > span"];
   var NAMES = [".rm-lbl-kec > span", ".rm-lbl-rose > span", ".rm-lbl-desa > span"];
@@ -1098,19 +1105,19 @@
         n.style.marginLeft = n.style.marginTop = "";
         n.classList.remove("rm-clash", "rm-lbl-dot");
       });
-      groups.push({ movable: MOVABLE.indexOf(sel) !== -1, nodes: nodes });
+      groups.push({ movable: MOVABLE.indexOf(sel) !== -1, nudge: sel === NAMES[0], nodes: nodes });
     });
     /* read every box once (one layout), then decide, then write */
-    var placed = [];
-    Array.prototype.forEach.call(root.querySelectorAll(FIXED), function (n) {
-      var r = n.getBoundingClientRect();
-      if (r.width && r.height) placed.push(r);
-    });
-    var placedFixed = placed.slice();
     var inView = function (r) {
       return r.width > 0 && r.right > view.left && r.left < view.right && r.bottom > view.top &&
         r.top < view.bottom;
     };
+    var placed = [];
+    Array.prototype.forEach.call(root.querySelectorAll(FIXED), function (n) {
+      var r = n.getBoundingClientRect();
+      if (r.height && inView(r)) placed.push(r);
+    });
+    var placedFixed = placed.slice();
     var decisions = [];
     groups.forEach(function (g) {
       var rects = g.nodes.map(function (n) { return n.getBoundingClientRect(); });
@@ -1119,7 +1126,8 @@
         if (!inView(r) || !n.textContent) return;
         var w = r.width, h = r.height;
         var tries = g.movable ? [[0, 0], [0, -(h + GAP + 4)], [0, h + GAP + 4],
-          [w / 2 + 12, 0], [-(w / 2 + 12), 0]] : [[0, 0]];
+          [w / 2 + 12, 0], [-(w / 2 + 12), 0]] :
+          g.nudge ? [[0, 0], [0, -(h + GAP + 2)], [0, h + GAP + 2]] : [[0, 0]];
         for (var k = 0; k < tries.length; k++) {
           var c = shifted(r, tries[k][0], tries[k][1]);
           var free = true;
