@@ -124,6 +124,12 @@ def test_date_picker_changes_the_events_tasks_and_escorts(open_map, artifacts):
                                        "ns => ns.map(n => n.textContent)")
     assert sorted(badges) == ["C 50", "J 10", "J 20", "J 4"]
     assert "2 kegiatan aktif · 42 personel bertugas" in page.inner_text("#rm-datebar")
+    # the VVIP visit's popup lists that day's officers there
+    page.evaluate("""() => window.riskmap.layers.venues.eachLayer(m => {
+      if (m.options.title === 'Kunjungan Menteri') m.openPopup(); })""")
+    pop = page.inner_text(".leaflet-popup-content")
+    assert "Tugas di lokasi ini" in pop and "Pos jaga: 20 personel" in pop
+    assert "Pengawalan: 8 personel" in pop
 
     page.click("#rm-date-prev")
     settle(page)

@@ -264,6 +264,7 @@ def test_kabupaten_areas_are_named_as_kabupaten():
     assert data["ui"]["village"] == "Kabupaten/Kota"
     assert data["ui"]["layer_areas"] == "Kerawanan kabupaten/kota"
     assert data["ui"]["subdistrict"] == "Provinsi"
+    assert data["ui"]["layer_boundaries"] == "Batas wilayah (provinsi, kabupaten/kota)"
     assert data["ui"]["search_placeholder"].startswith("Cari kabupaten/kota")
     assert data["labels"]["area_level"] == "Kabupaten/Kota"
     assert "Desa" not in c["villages"]
@@ -272,4 +273,6 @@ def test_kabupaten_areas_are_named_as_kabupaten():
 def test_village_areas_keep_the_village_names():
     c = chips(render_tiny())
     assert c["villages"] == "Desa sangat rawan 1 dari 3"
-    assert page_data(render_tiny())["ui"]["village"] == "Desa/Kelurahan"
+    ui = page_data(render_tiny())["ui"]
+    assert ui["village"] == "Desa/Kelurahan" and ui["subdistrict"] == "Kecamatan"
+    assert ui["layer_boundaries"] == "Batas wilayah (kabupaten, kecamatan, desa)"

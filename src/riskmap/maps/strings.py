@@ -288,9 +288,10 @@ def area_level_ui(level: str) -> dict[str, str]:
     from riskmap.geo import AREA_LEVEL_LABEL_ID
 
     if level not in AREA_LEVEL_SHORT or level == "village":
-        return {k: UI[k] for k in ("village", "subdistrict", "layer_areas",
-                                   "search_placeholder", "sum_villages", "sum_changes",
-                                   "tps_in_village")}
+        return {**{k: UI[k] for k in ("village", "subdistrict", "layer_areas",
+                                      "search_placeholder", "sum_villages", "sum_changes",
+                                      "tps_in_village", "layer_boundaries")},
+                "region_outline": "Kabupaten"}
     short = AREA_LEVEL_SHORT[level]
     parent = {"district": "regency", "regency": "province", "province": "province"}[level]
     return {
@@ -301,4 +302,7 @@ def area_level_ui(level: str) -> dict[str, str]:
         "sum_villages": f"{short} sangat rawan",
         "sum_changes": f"{short} naik kelas",
         "tps_in_village": f"TPS di {short.lower()} ini",
+        "layer_boundaries": f"Batas wilayah ({AREA_LEVEL_LABEL_ID[parent].lower()}, "
+                            f"{short.lower()})",
+        "region_outline": "Kabupaten" if level == "district" else "Batas luar wilayah",
     }

@@ -168,7 +168,7 @@
   map.on("zoomend", updateLabels);
   layers.boundaries = boundaries;
   meta.boundaries = { label: UI.layer_boundaries, count: null, legend: function (n) {
-    add(n, legendLine("#111", 3, null, "Kabupaten"), legendLine("#444", 1.6, "6 3", UI.subdistrict),
+    add(n, legendLine("#111", 3, null, UI.region_outline), legendLine("#444", 1.6, "6 3", UI.subdistrict),
       legendLine("#666", 0.8, null, UI.village));
   } };
 
