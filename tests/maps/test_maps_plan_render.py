@@ -170,6 +170,11 @@ def test_announcement_ladder_is_in_the_kpu_office_data():
     assert data["ui"]["ladder"] == "Tangga eskalasi (Sispamkota)"
 
 
+@pytest.mark.parametrize("plan", [None, [], {"escalation": {"a": 1}}, {"escalation": "x"}])
+def test_escalation_of_a_malformed_plan_is_empty(plan):
+    assert escalation_by_venue(plan) == {}
+
+
 def test_escalation_ignores_steps_without_a_venue():
     plan = {"escalation": [{"step": "guard"}, "junk",
                            {"venue_id": "K", "step": "guard", "personnel": "x"}]}
@@ -231,6 +236,13 @@ def test_read_operations_plan_tolerates_missing_files(tmp_path: Path):
     tasks, movements, plan_json = read_operations_plan(tmp_path)
     assert len(tasks) == 9 and movements[0]["properties"]["task_id"] == "E-VIP"
     assert len(plan_json["escalation"]) == 6
+
+
+def test_read_operations_plan_survives_broken_files(tmp_path: Path):
+    (tmp_path / "tasks.csv").write_text("", encoding="utf-8")
+    (tmp_path / "movements.geojson").write_text("{not json", encoding="utf-8")
+    (tmp_path / "plan.json").write_text("[1, 2", encoding="utf-8")
+    assert read_operations_plan(tmp_path) == (None, [], {})
 
 
 @pytest.mark.parametrize("stage", ["voting", "campaign", "quiet_period", "announcement"])

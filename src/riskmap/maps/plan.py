@@ -350,7 +350,9 @@ def escalation_by_venue(plan: Mapping[str, Any] | None) -> dict[str, list[dict]]
     >>> escalation_by_venue(None)
     {}
     """
-    steps = (plan or {}).get("escalation") or []
+    steps = plan.get("escalation") if isinstance(plan, Mapping) else None
+    if not isinstance(steps, list):
+        steps = []
     out: dict[str, list[dict]] = {}
     for step in steps:
         if not isinstance(step, Mapping):

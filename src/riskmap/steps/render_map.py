@@ -38,15 +38,24 @@ def read_operations_plan(out: Path) -> tuple[pd.DataFrame | None, list[dict], di
     """Return the stage's ``tasks.csv``, ``movements.geojson`` features and ``plan.json``.
 
     Each is read from the stage's output folder when it is there; a plan made before the
-    operations planner has none of them and gives ``(None, [], {})``.
+    operations planner has none of them and gives ``(None, [], {})``. A file that cannot be
+    read is left off the map with a warning in the log (the rest of the map is still made).
     """
-    tasks = None
-    if (out / "tasks.csv").exists():
-        tasks = pd.read_csv(out / "tasks.csv", dtype=str, keep_default_na=False)
-    movements = read_movements(out / "movements.geojson")
-    plan = {}
-    if (out / "plan.json").exists():
-        plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    tasks, movements, plan = None, [], {}
+    try:
+        if (out / "tasks.csv").exists():
+            tasks = pd.read_csv(out / "tasks.csv", dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError) as err:
+        log.warning("tasks.csv not drawn on the map: %s", err)
+    try:
+        movements = read_movements(out / "movements.geojson")
+    except (ValueError, AttributeError) as err:
+        log.warning("movements.geojson not drawn on the map: %s", err)
+    try:
+        if (out / "plan.json").exists():
+            plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    except ValueError as err:
+        log.warning("plan.json's escalation not drawn on the map: %s", err)
     return tasks, movements, plan
 
 

@@ -57,7 +57,8 @@
   }
   function taskLabel(k) { return LB.task_kinds[k] || k; }
   function tasksOn(date) {
-    return P.tasks.filter(function (t) { return t.date === date; });
+    /* a task without a date holds on every day of the stage */
+    return P.tasks.filter(function (t) { return t.date === date || !t.date; });
   }
   function activeOn(v, date) {
     if (!date) return true;
@@ -441,7 +442,7 @@
     movementsLayer.clearLayers();
     var drawn = {};
     P.movements.forEach(function (mv) {
-      if (date && mv.date !== date) return;
+      if (date && mv.date && mv.date !== date) return;
       drawn[mv.id] = true;
       var t = { id: mv.id, date: mv.date, task: mv.task, personnel: mv.personnel, unit: mv.unit,
         site_kind: "", site_id: mv.site_id, desc: mv.desc };
