@@ -275,10 +275,14 @@ def _greedy_colours(hulls: list, *, n_colours: int, touch_m: float) -> list[int]
     and the palette is cycled (hull ``i`` starts looking at colour ``i mod n``) so that
     separate sectors vary too."""
     tree = shapely.STRtree(hulls)
+    pairs = tree.query(hulls, predicate="dwithin", distance=touch_m)
+    earlier: list[list[int]] = [[] for _ in hulls]
+    for i, j in zip(pairs[0].tolist(), pairs[1].tolist(), strict=True):
+        if j < i:
+            earlier[i].append(j)
     colours: list[int] = []
-    for i, hull in enumerate(hulls):
-        near = tree.query(hull, predicate="dwithin", distance=touch_m)
-        used = {colours[j] for j in near if j < i}
+    for i in range(len(hulls)):
+        used = {colours[j] for j in earlier[i]}
         order = [(i + k) % n_colours for k in range(n_colours)]
         free = [c for c in order if c not in used]
         colours.append(free[0] if free else i % n_colours)
@@ -321,13 +325,14 @@ def sectors_layer(
     series = gpd.GeoSeries(points, crs=WGS84)
     utm = utm_crs_for(gpd.GeoDataFrame(geometry=series))
     projected = series.to_crs(utm)
-    hulls = [g.convex_hull.buffer(buffer_m, quad_segs=4).simplify(buffer_m / 4)
-             for g in projected.values]
+    hulls = list(shapely.simplify(
+        shapely.buffer(shapely.convex_hull(projected.values), buffer_m, quad_segs=4),
+        buffer_m / 4))
     colours = _greedy_colours(hulls, n_colours=max(n_colours, 1), touch_m=4 * buffer_m)
     back = gpd.GeoSeries(hulls, crs=utm).to_crs(WGS84)
     out = []
-    for post_id, colour, hull in zip(ids, colours, back.values, strict=True):
-        hull = shapely.transform(hull, lambda xy: np.round(xy, decimals))
+    rounded = shapely.transform(back.values, lambda xy: np.round(xy, decimals))
+    for post_id, colour, hull in zip(ids, colours, rounded, strict=True):
         out.append({
             "post": post_id,
             "colour": int(colour),

@@ -470,7 +470,7 @@
     });
   }
   if (hasPlan) {
-    drawPlanOn(currentDate);
+    if (!P.dates.length) drawPlanOn(currentDate);  /* else setDate() draws the shown day */
     layers.tasks = tasksLayer;
     meta.tasks = { label: UI.layer_tasks, count: null, legend: function (n) {
       ["venue_guard", "escort", "patrol", "reserve"].forEach(function (k) {
