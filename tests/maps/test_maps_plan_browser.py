@@ -269,10 +269,11 @@ def crowded_voting_map() -> str:
     return render_plan("voting", map_config={"village_labels_from_zoom": 1}, units=units)
 
 
-def test_labels_never_overlap_each_other_or_a_figure(open_map, artifacts):
-    from riskmap.maps import render_stage_map  # noqa: F401  (the fixture renders through it)
-
-    page, requests = open_map(crowded_voting_map())
+@pytest.mark.parametrize("viewport,mobile,name", [(DESKTOP, False, "desktop"),
+                                                  (PHONE, True, "phone")])
+def test_labels_never_overlap_each_other_or_a_figure(open_map, artifacts, viewport, mobile,
+                                                     name):
+    page, requests = open_map(crowded_voting_map(), viewport=viewport, mobile=mobile)
     assert requests == []
     for zoom in (12, 13, 14, 15, 16):
         page.evaluate(f"window.riskmap.map.setView([-1.185, 113.857], {zoom}, {{animate: false}})")
@@ -291,4 +292,4 @@ def test_labels_never_overlap_each_other_or_a_figure(open_map, artifacts):
         assert covered, zoom
     page.evaluate("window.riskmap.map.setView([-1.185, 113.857], 14, {animate: false})")
     settle(page)
-    page.screenshot(path=str(artifacts / "plan_labels_declutter_desktop.png"))
+    page.screenshot(path=str(artifacts / f"plan_labels_declutter_{name}.png"))
