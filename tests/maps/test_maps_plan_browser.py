@@ -163,7 +163,7 @@ def test_patrol_lines_have_popups_with_task_officers_minutes(open_map):
       return document.querySelector('.leaflet-popup-content').innerText;
     }""")
     assert "Patroli" in text and "180 menit" in text and "11 Februari 2024" in text
-    assert "Polsek Kurun" in text
+    assert "Polsek Kurun" in text and "POLSEK-1" not in text.replace("PAT-1", "")
 
 
 # ---------------------------------------------------------------------------- sectors

@@ -182,8 +182,8 @@ def movements_layer(
         GeoJSON features (LineString or MultiLineString) with ``task_id``, ``task``, ``date``,
         ``personnel``, ``minutes`` properties.
     tasks
-        Items of :func:`tasks_layer`; a line takes ``unit``, ``site_id`` and ``desc`` from the
-        task with its ``task_id`` and date.
+        Items of :func:`tasks_layer`; a line takes ``unit``, ``site_kind``, ``site_id`` and
+        ``desc`` from the task with its ``task_id`` and date.
     simplify_m
         Douglas-Peucker tolerance in metres (0 keeps every vertex).
     decimals
@@ -192,7 +192,8 @@ def movements_layer(
     Returns
     -------
     list of dict
-        ``id``, ``task``, ``date``, ``personnel``, ``minutes``, ``unit``, ``site_id``, ``desc``,
+        ``id``, ``task``, ``date``, ``personnel``, ``minutes``, ``unit``, ``site_kind``,
+        ``site_id``, ``desc``,
         ``paths`` (lists of ``[lat, lon]``), sorted by date, task and id.
     """
     rows, keys, unique = [], [], {}
@@ -236,6 +237,7 @@ def movements_layer(
             "personnel": _num(props.get("personnel"), decimals=0),
             "minutes": _num(props.get("minutes"), decimals=0),
             "unit": task.get("unit", ""),
+            "site_kind": task.get("site_kind", ""),
             "site_id": task.get("site_id", ""),
             "desc": task.get("desc", ""),
             "paths": paths,

@@ -56,6 +56,13 @@
     return Number(m[3]) + " " + LB.months[Number(m[2]) - 1] + " " + m[1];
   }
   function taskLabel(k) { return LB.task_kinds[k] || k; }
+  var venueNameById = {};
+  D.venues.forEach(function (v) { venueNameById[v.id] = v.name || v.id; });
+  function siteText(t) {
+    if (t.site_kind === "unit" && unitNameById[t.site_id]) return unitNameById[t.site_id];
+    if (venueNameById[t.site_id]) return venueNameById[t.site_id];
+    return ((LB.site_kinds[t.site_kind] || t.site_kind || "") + " " + t.site_id).trim();
+  }
   function tasksOn(date) {
     /* a task without a date holds on every day of the stage */
     return P.tasks.filter(function (t) { return t.date === date || !t.date; });
@@ -426,7 +433,7 @@
     box.row(UI.officers, num(t.personnel));
     box.row(UI.unit, unitName(t.unit));
     if (line && line.minutes !== null) box.row(UI.travel_minutes, minutes(line.minutes) + " " + UI.minutes);
-    if (t.site_id) box.row(UI.site, (LB.site_kinds[t.site_kind] || t.site_kind || "") + " " + t.site_id);
+    if (t.site_id) box.row(UI.site, siteText(t));
     if (t.desc) box.row(UI.description, t.desc);
     box.row("ID", t.id);
     return box;
@@ -445,7 +452,7 @@
       if (date && mv.date && mv.date !== date) return;
       drawn[mv.id] = true;
       var t = { id: mv.id, date: mv.date, task: mv.task, personnel: mv.personnel, unit: mv.unit,
-        site_kind: "", site_id: mv.site_id, desc: mv.desc };
+        site_kind: mv.site_kind, site_id: mv.site_id, desc: mv.desc };
       var color = TASK_COLORS[mv.task] || "#333";
       var paths = P.paths[mv.geom];
       var line = L.polyline(paths, { color: color, weight: mv.task === "escort" ? 4.5 : 3.5,
