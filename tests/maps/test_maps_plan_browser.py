@@ -164,6 +164,7 @@ def test_patrol_lines_have_popups_with_task_officers_minutes(open_map):
     }""")
     assert "Patroli" in text and "180 menit" in text and "11 Februari 2024" in text
     assert "Polsek Kurun" in text and "POLSEK-1" not in text.replace("PAT-1", "")
+    assert "Wilayah yang dilalui" in text and "Tumbang Alpha · Sangat Rawan" in text
 
 
 # ---------------------------------------------------------------------------- sectors

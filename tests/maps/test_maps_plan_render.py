@@ -112,6 +112,8 @@ def test_campaign_tasks_by_date_and_the_shown_date():
     assert escort["unit"] == "POLRES" and escort["site_id"] == "V-VIP"
     path = plan["paths"][escort["geom"]]
     assert path[0][-1] == [-1.225, 113.845]              # ends at the venue, [lat, lon]
+    # the escort from the Polres (Sungai Beta) to the visit (Kuala Gamma)
+    assert plan["crossed"][escort["geom"]] == ["62.10.01.2002", "62.10.02.2001"]
     vip = next(v for v in data["venues"] if v["id"] == "V-VIP")
     assert vip["from"] == "2023-12-05" and vip["to"] == "2023-12-05"
     assert chips(render_plan("campaign"))["duty"] == "Personel bertugas / cadangan 12 / 80"
@@ -220,8 +222,9 @@ def test_sectors_layer_of_a_one_tps_team_is_an_area():
 # ---------------------------------------------------------------------------- old plans
 def test_a_plan_without_tasks_renders_as_before():
     data = page_data(render_tiny())
-    assert data["plan"] == {"tasks": [], "movements": [], "paths": [], "sectors": [],
-                            "escalation": {}, "dates": [], "date": "", "daily": {}}
+    assert data["plan"] == {"tasks": [], "movements": [], "paths": [], "crossed": [],
+                            "sectors": [], "escalation": {}, "dates": [], "date": "",
+                            "daily": {}}
     assert "duty" not in chips(render_tiny())
 
 

@@ -271,6 +271,44 @@ def share_paths(movements: list[dict]) -> tuple[list[list], list[dict]]:
     return paths, items
 
 
+def crossed_areas(paths: list[list], villages: Mapping[str, Any]) -> list[list[str]]:
+    """Return, per shared line (:func:`share_paths`), the codes of the areas it crosses.
+
+    ``villages`` is the map's village FeatureCollection; codes come in the order the line
+    enters them (by the distance along the line of its first point inside).
+
+    Examples
+    --------
+    >>> fc = {"features": [
+    ...     {"geometry": {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1],
+    ...      [0, 0]]]}, "properties": {"code": "B"}},
+    ...     {"geometry": {"type": "Polygon", "coordinates": [[[1, 0], [2, 0], [2, 1], [1, 1],
+    ...      [1, 0]]]}, "properties": {"code": "A"}}]}
+    >>> crossed_areas([[[[0.5, 1.5], [0.5, 0.5]]]], fc)
+    [['A', 'B']]
+    """
+    features = [f for f in villages.get("features", []) if f.get("geometry")]
+    if not paths or not features:
+        return [[] for _ in paths]
+    polys = [shape(f["geometry"]) for f in features]
+    codes = [f["properties"]["code"] for f in features]
+    tree = shapely.STRtree(polys)
+    out = []
+    for parts in paths:
+        line = shapely.MultiLineString([[(lon, lat) for lat, lon in p] for p in parts])
+        hits = tree.query(line, predicate="intersects")
+        entry = []
+        for i in hits.tolist():
+            inside = line.intersection(polys[i])
+            if inside.is_empty:
+                continue
+            first = shapely.get_point(shapely.get_geometry(inside, 0), 0) \
+                if inside.geom_type.startswith("Multi") else shapely.get_point(inside, 0)
+            entry.append((line.project(first) if first is not None else 0.0, codes[i]))
+        out.append([code for _, code in sorted(entry)])
+    return out
+
+
 # ---------------------------------------------------------------------------- sectors
 def _greedy_colours(hulls: list, *, n_colours: int, touch_m: float) -> list[int]:
     """Colour index per hull: hulls closer than ``touch_m`` differ where the palette allows,

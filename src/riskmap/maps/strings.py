@@ -216,6 +216,7 @@ UI: dict[str, str] = {
     "on_duty": "personel bertugas",
     "at_site": "di lokasi",
     "no_team": "belum masuk tim Pam TPS",
+    "crossed": "Wilayah yang dilalui",
 }
 
 PROTECT_UI: dict[str, str] = {

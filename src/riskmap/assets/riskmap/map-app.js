@@ -436,8 +436,27 @@
     if (t.site_id) box.row(UI.site, siteText(t));
     if (t.desc) box.row(UI.description, t.desc);
     box.row("ID", t.id);
+    var crossed = line ? P.crossed[line.geom] || [] : [];
+    if (crossed.length) {
+      add(box, el("div", "rm-pop-sub", UI.crossed + " (" + crossed.length + ")"));
+      var ul = el("ul", "rm-tps-list");
+      crossed.slice(0, S.max_list_items).forEach(function (code) {
+        var f = villageByCode[code];
+        var cls = f ? f.properties.cls : "";
+        var li = el("li"), dot = el("span", "rm-dot");
+        dot.style.background = classColor(cls);
+        add(li, dot, (f ? f.properties.name : code) + " \u00b7 " + classLabel(cls));
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+      if (crossed.length > S.max_list_items) {
+        box.appendChild(el("div", "rm-more", "+" + (crossed.length - S.max_list_items) + " " + UI.more));
+      }
+    }
     return box;
   }
+  var villageByCode = {};
+  D.villages.features.forEach(function (f) { villageByCode[f.properties.code] = f; });
   var hasPlan = P.tasks.length > 0 || P.movements.length > 0;
   var tasksLayer = L.featureGroup();
   var movementsLayer = L.featureGroup();
