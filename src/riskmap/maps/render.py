@@ -35,10 +35,10 @@ from riskmap.maps.layers import (
     villages_layer,
 )
 from riskmap.maps.plan import (
+    crossed_areas,
     daily_figures,
     default_date,
     escalation_by_venue,
-    crossed_areas,
     movements_layer,
     plan_dates,
     sectors_layer,
