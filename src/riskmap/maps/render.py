@@ -306,8 +306,7 @@ def render_stage_map(
     daily = daily_figures(task_items)
     shown = default_date(dates, as_of)
     line_paths, movement_refs = share_paths(movement_items)
-    level = area_level_of_codes(list(areas["village_code"].astype(str))) if len(areas) else \
-        "village"
+    level = area_level_of_codes(list(areas["village_code"].astype(str)))  # "village" if none
     area_ui = area_level_ui(level)
     name_of_village = {f["properties"]["code"]: f["properties"]["name"]
                        for f in villages["features"]}
