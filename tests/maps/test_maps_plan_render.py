@@ -291,3 +291,16 @@ def test_village_areas_keep_the_village_names():
     ui = page_data(render_tiny())["ui"]
     assert ui["village"] == "Desa/Kelurahan" and ui["subdistrict"] == "Kecamatan"
     assert ui["layer_boundaries"] == "Batas wilayah (kabupaten, kecamatan, desa)"
+
+
+def test_plan_strings_are_escaped():
+    from tiny_map_data import XSS_NAME
+
+    plan = announcement_plan()
+    plan["tasks"].loc[0, "description"] = XSS_NAME
+    plan["plan"]["escalation"][0]["label"] = "</script><script>alert(3)</script>"
+    html = render_plan("announcement", tasks=plan["tasks"], plan=plan["plan"])
+    assert XSS_NAME not in html and "<script>alert(3)" not in html
+    data = page_data(html)
+    assert data["plan"]["tasks"][0]["desc"] == XSS_NAME
+    assert data["plan"]["escalation"]["V-KPU"][0]["label"].startswith("</script>")
