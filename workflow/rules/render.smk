@@ -18,6 +18,11 @@ rule render_map:
         tps_risk=rules.allocate.output.tps_risk,
         posts=rules.allocate.output.posts_csv,
         reach=rules.allocate.output.reach,
+        # the operations plan (tasks.csv, movements.geojson, plan.json): read from the stage's
+        # folder when the allocate rule writes them; a plan without them still renders
+        plan=getattr(rules.allocate.output, "plan", []),
+        tasks=getattr(rules.allocate.output, "tasks", []),
+        movements=getattr(rules.allocate.output, "movements", []),
         previous=previous_area_risk,
     output:
         html=report(

@@ -277,6 +277,15 @@ def tps_layer(
     return sorted(items, key=lambda t: t["id"])
 
 
+def _iso_date(value: object) -> str:
+    if not _text(value):
+        return ""
+    try:
+        return pd.Timestamp(value).date().isoformat()
+    except (ValueError, TypeError):
+        return ""
+
+
 def _split_ids(value: object) -> list[str]:
     return [p.strip() for p in _text(value).split(";") if p.strip()]
 
@@ -325,7 +334,11 @@ def posts_layer(posts: pd.DataFrame, tps_risk: pd.DataFrame, *, decimals: int) -
 def venues_layer(
     venues: pd.DataFrame, *, reach: pd.DataFrame | None, decimals: int
 ) -> list[dict]:
-    """Return one item per active venue: id, kind, name, position, dates, crowd, reach."""
+    """Return one item per active venue: id, kind, name, position, dates, crowd, reach.
+
+    ``start``/``end`` are Indonesian dates for the reader, ``from``/``to`` the ISO dates the
+    page's date picker compares (``""`` when the venue has no date).
+    """
     reach_by_id = _reach_index(reach, "venue")
     start, end, crowd = _col(venues, "start"), _col(venues, "end"), _col(venues, "expected_crowd")
     items = []
@@ -341,6 +354,8 @@ def venues_layer(
             "lon": round(lon, decimals),
             "start": format_date_id(start.iloc[i]),
             "end": format_date_id(end.iloc[i]),
+            "from": _iso_date(start.iloc[i]),
+            "to": _iso_date(end.iloc[i]),
             "crowd": _num(crowd.iloc[i], decimals=0),
         }
         if item["id"] in reach_by_id:

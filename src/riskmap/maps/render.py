@@ -21,6 +21,7 @@ import pandas as pd
 
 import riskmap
 from riskmap.config import section_settings
+from riskmap.geo import AREA_LEVEL_LABEL_ID, area_level_of_codes
 from riskmap.maps.assets import MAP_SCRIPTS, MAP_STYLES, asset_text, inline_scripts, inline_styles
 from riskmap.maps.layers import (
     boundaries_from_areas,
@@ -33,17 +34,32 @@ from riskmap.maps.layers import (
     venues_layer,
     villages_layer,
 )
+from riskmap.maps.plan import (
+    crossed_areas,
+    daily_figures,
+    default_date,
+    escalation_by_venue,
+    movements_layer,
+    plan_dates,
+    sectors_layer,
+    share_paths,
+    tasks_layer,
+)
 from riskmap.maps.protect import encrypt_html, protected_page
 from riskmap.maps.strings import (
     CLASS_LABELS,
     INCIDENT_KIND_LABELS,
+    MONTHS,
     SEVERITY_LABELS,
     SITE_KIND_LABELS,
     STAGE_LABELS,
+    TASK_CODES,
+    TASK_LABELS,
     UI,
     UNIT_KIND_LABELS,
     VENUE_KIND_CODES,
     VENUE_KIND_LABELS,
+    area_level_ui,
     format_date_id,
     format_number_id,
 )
@@ -111,6 +127,27 @@ def _count(values: pd.Series, label: str) -> int:
     return int((values.astype(str) == label).sum())
 
 
+def task_chips(day: Mapping[str, Any] | None) -> list[dict]:
+    """Return the header chips of one day of the operations plan (officers, tasks per kind).
+
+    Examples
+    --------
+    >>> [c["value"] for c in task_chips({"duty": 1200, "reserve": 40,
+    ...                                  "kinds": {"tps_team": 97, "patrol": 5}})]
+    ['1.200 / 40', 'Pam TPS 97 \u00b7 Patroli 5']
+    """
+    if day is None:
+        return []
+    n = format_number_id
+    kinds = " \u00b7 ".join(f"{TASK_LABELS[k]} {n(v)}" for k, v in day["kinds"].items())
+    return [
+        {"key": "duty", "label": UI["sum_duty"],
+         "value": f"{n(day['duty'])} / {n(day['reserve'])}", "alert": False},
+        {"key": "tasks", "label": UI["sum_tasks"], "value": kinds or UI["no_tasks"],
+         "alert": False},
+    ]
+
+
 def summary_figures(
     *,
     villages: dict,
@@ -118,8 +155,18 @@ def summary_figures(
     posts: list[dict],
     reach: list[dict],
     has_previous: bool,
+    stage: str = "",
+    area_ui: Mapping[str, str] | None = None,
+    day: Mapping[str, Any] | None = None,
 ) -> list[dict]:
-    """Return the key figures shown under the header (label, value text, alert flag)."""
+    """Return the key figures shown under the header (label, value text, alert flag).
+
+    On voting day the uncovered-TPS chip reads "TPS tanpa tim" (every TPS should have a
+    team); ``area_ui`` names the areas by their level (:func:`area_level_ui`); ``day`` is the
+    shown date's entry of :func:`riskmap.maps.plan.daily_figures` (its chips follow the date
+    picker in the page).
+    """
+    names = dict(area_ui or area_level_ui("village"))
     classes = pd.Series([f["properties"]["cls"] for f in villages["features"]], dtype=object)
     tps_classes = pd.Series([t["cls"] for t in tps], dtype=object)
     n_sangat = _count(classes, "sangat_rawan")
@@ -129,16 +176,18 @@ def summary_figures(
     personnel = sum(int(p["personnel"] or 0) for p in posts)
     n = format_number_id
     chips = [
-        {"key": "villages", "label": UI["sum_villages"],
+        {"key": "villages", "label": names["sum_villages"],
          "value": f"{n(n_sangat)} {UI['of']} {n(len(classes))}", "alert": n_sangat > 0},
         {"key": "tps", "label": UI["sum_tps"],
          "value": f"{n(tps_sangat)} / {n(tps_rawan)} {UI['of']} {n(len(tps))}",
          "alert": tps_sangat > 0},
         {"key": "posts", "label": UI["sum_posts"], "value": f"{n(len(posts))} / {n(personnel)}",
          "alert": False},
-        {"key": "uncovered", "label": UI["sum_uncovered"], "value": n(uncovered),
-         "alert": uncovered > 0},
-        {"key": "changes", "label": UI["sum_changes"],
+        {"key": "uncovered",
+         "label": UI["sum_no_team"] if stage == "voting" else UI["sum_uncovered"],
+         "value": n(uncovered), "alert": uncovered > 0},
+        *task_chips(day),
+        {"key": "changes", "label": names["sum_changes"],
          "value": n(rose) if has_previous else UI["first_stage_short"], "alert": rose > 0},
     ]
     if reach:
@@ -170,6 +219,9 @@ def render_stage_map(
     previous_area_risk: pd.DataFrame | None = None,
     map_config: Mapping[str, Any] | None = None,
     passphrase: str | None = None,
+    tasks: pd.DataFrame | None = None,
+    movements: list[dict] | None = None,
+    plan: Mapping[str, Any] | None = None,
 ) -> str:
     """Return the commander's map of one stage as one self-contained HTML page.
 
@@ -210,6 +262,13 @@ def render_stage_map(
         The stage's merged ``map:`` section (missing keys take the schema defaults).
     passphrase
         When given, the page holds only the encrypted map and a passphrase prompt.
+    tasks
+        The stage's ``tasks.csv`` (the operations plan: one row per task and day); ``None``
+        or empty for a plan without tasks.
+    movements
+        The features of the stage's ``movements.geojson`` (patrol and escort lines).
+    plan
+        The stage's ``plan.json``; its ``escalation`` ladder is shown at the KPU offices.
 
     Returns
     -------
@@ -235,6 +294,20 @@ def render_stage_map(
         history_days=settings["incident_history_days"], decimals=decimals,
     )
     reach_items = reach_layer(reach, tps=tps, venues=venue_items, units=unit_items)
+    task_items = tasks_layer(tasks, decimals=decimals)
+    movement_items = movements_layer(movements, tasks=task_items,
+                                     simplify_m=float(settings["movement_simplify_m"]),
+                                     decimals=decimals)
+    sectors = []
+    if stage == "voting":
+        sectors = sectors_layer(tps, post_items, buffer_m=float(settings["sector_buffer_m"]),
+                                n_colours=len(settings["sector_colors"]), decimals=decimals)
+    dates = plan_dates(task_items, movement_items)
+    daily = daily_figures(task_items)
+    shown = default_date(dates, as_of)
+    line_paths, movement_refs = share_paths(movement_items)
+    level = area_level_of_codes(list(areas["village_code"].astype(str)))  # "village" if none
+    area_ui = area_level_ui(level)
     name_of_village = {f["properties"]["code"]: f["properties"]["name"]
                        for f in villages["features"]}
     for t in tps:
@@ -244,7 +317,7 @@ def render_stage_map(
             item["name"] = f"TPS {item['id']}"
 
     data = {
-        "ui": {k: v for k, v in UI.items() if not k.startswith("synthetic")},
+        "ui": {**{k: v for k, v in UI.items() if not k.startswith("synthetic")}, **area_ui},
         "labels": {
             "classes": CLASS_LABELS,
             "venue_kinds": VENUE_KIND_LABELS,
@@ -253,6 +326,10 @@ def render_stage_map(
             "severity": {str(k): v for k, v in SEVERITY_LABELS.items()},
             "unit_kinds": UNIT_KIND_LABELS,
             "site_kinds": SITE_KIND_LABELS,
+            "task_kinds": TASK_LABELS,
+            "task_codes": TASK_CODES,
+            "months": list(MONTHS),
+            "area_level": AREA_LEVEL_LABEL_ID[level],
         },
         "settings": {
             "layers_on": settings["layers_on"],
@@ -262,6 +339,8 @@ def render_stage_map(
             "max_list_items": settings["max_list_items"],
             "class_colors": settings["class_colors"],
             "tile_layers": settings["tile_layers"],
+            "sector_colors": settings["sector_colors"],
+            "label_gap_px": settings["label_gap_px"],
         },
         "meta": {"stage": stage, "as_of": as_of, "has_previous": previous_area_risk is not None,
                  "incidents_before": format_date_id(as_of)},
@@ -273,9 +352,21 @@ def render_stage_map(
         "incidents": incident_items,
         "units": unit_items,
         "reach": reach_items,
+        "plan": {
+            "tasks": task_items,
+            "movements": movement_refs,
+            "paths": line_paths,
+            "crossed": crossed_areas(line_paths, villages),
+            "sectors": sectors,
+            "escalation": escalation_by_venue(plan),
+            "dates": dates,
+            "date": shown,
+            "daily": daily,
+        },
     }
     summary = summary_figures(villages=villages, tps=tps, posts=post_items, reach=reach_items,
-                              has_previous=previous_area_risk is not None)
+                              has_previous=previous_area_risk is not None, stage=stage,
+                              area_ui=area_ui, day=daily.get(shown) if task_items else None)
     page = _template().render(
         csp=content_security_policy(settings["tile_layers"]),
         version=riskmap.__version__,

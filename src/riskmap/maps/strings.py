@@ -71,6 +71,33 @@ SITE_KIND_LABELS: dict[str, str] = {
     "other": "Titik lain",
 }
 
+#: The tasks of the operations plan (``tasks.csv`` column ``task``).
+TASK_LABELS: dict[str, str] = {
+    "tps_team": "Pam TPS",
+    "venue_guard": "Pos jaga",
+    "patrol": "Patroli",
+    "escort": "Pengawalan",
+    "reserve": "Cadangan",
+}
+
+#: Short codes drawn beside a task's officer count (explained by the legend).
+TASK_CODES: dict[str, str] = {
+    "tps_team": "T",
+    "venue_guard": "J",
+    "patrol": "P",
+    "escort": "K",
+    "reserve": "C",
+}
+
+#: How the header and legend name an area, by level (a shorter form of
+#: :data:`riskmap.geo.AREA_LEVEL_LABEL_ID` for the village level).
+AREA_LEVEL_SHORT: dict[str, str] = {
+    "province": "Provinsi",
+    "regency": "Kabupaten/Kota",
+    "district": "Kecamatan",
+    "village": "Desa",
+}
+
 MONTHS: tuple[str, ...] = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
     "Oktober", "November", "Desember",
@@ -163,6 +190,33 @@ UI: dict[str, str] = {
     "sum_reach": "Di luar batas waktu",
     "of": "dari",
     "incidents_before": "insiden sebelum",
+    "layer_sectors": "Sektor tim Pam TPS",
+    "layer_tasks": "Tugas pengamanan (tanggal terpilih)",
+    "layer_movements": "Patroli & pengawalan (tanggal terpilih)",
+    "legend_sectors": "satu warna per tim; garis dari pos tim ke TPS-nya",
+    "legend_tasks": "angka = personel; huruf = jenis tugas",
+    "sum_no_team": "TPS tanpa tim",
+    "sum_duty": "Personel bertugas / cadangan",
+    "sum_tasks": "Tugas",
+    "date_picker": "Tanggal",
+    "prev_day": "Hari sebelumnya",
+    "next_day": "Hari berikutnya",
+    "events_today": "kegiatan aktif",
+    "no_events_today": "tidak ada kegiatan aktif",
+    "not_active_today": "tidak aktif pada tanggal ini",
+    "team": "Tim Pam TPS",
+    "team_officers": "Personel tim",
+    "tasks_here": "Tugas di lokasi ini",
+    "task": "Tugas",
+    "travel_minutes": "Waktu tempuh",
+    "ladder": "Tangga eskalasi (Sispamkota)",
+    "ladder_step": "Langkah",
+    "minutes_to_site": "Waktu ke lokasi",
+    "no_tasks": "tidak ada tugas",
+    "on_duty": "personel bertugas",
+    "at_site": "di lokasi",
+    "no_team": "belum masuk tim Pam TPS",
+    "crossed": "Wilayah yang dilalui",
 }
 
 PROTECT_UI: dict[str, str] = {
@@ -218,3 +272,38 @@ def format_number_id(value: float, *, decimals: int = 0) -> str:
     """
     text = f"{value:,.{decimals}f}"
     return text.replace(",", "\u0001").replace(".", ",").replace("\u0001", ".")
+
+
+def area_level_ui(level: str) -> dict[str, str]:
+    """Return the interface strings that name the map's areas, for areas of ``level``.
+
+    ``level`` is one of ``riskmap.geo.AREA_LEVELS``; the village level keeps :data:`UI`.
+
+    Examples
+    --------
+    >>> area_level_ui("regency")["sum_villages"]
+    'Kabupaten/Kota sangat rawan'
+    >>> area_level_ui("village")["village"]
+    'Desa/Kelurahan'
+    """
+    from riskmap.geo import AREA_LEVEL_LABEL_ID
+
+    if level not in AREA_LEVEL_SHORT or level == "village":
+        return {**{k: UI[k] for k in ("village", "subdistrict", "layer_areas",
+                                      "search_placeholder", "sum_villages", "sum_changes",
+                                      "tps_in_village", "layer_boundaries")},
+                "region_outline": "Kabupaten"}
+    short = AREA_LEVEL_SHORT[level]
+    parent = {"district": "regency", "regency": "province", "province": "province"}[level]
+    return {
+        "village": AREA_LEVEL_LABEL_ID[level],
+        "subdistrict": AREA_LEVEL_LABEL_ID[parent],
+        "layer_areas": f"Kerawanan {short.lower()}",
+        "search_placeholder": f"Cari {short.lower()} atau TPS\u2026",
+        "sum_villages": f"{short} sangat rawan",
+        "sum_changes": f"{short} naik kelas",
+        "tps_in_village": f"TPS di {short.lower()} ini",
+        "layer_boundaries": f"Batas wilayah ({AREA_LEVEL_LABEL_ID[parent].lower()}, "
+                            f"{short.lower()})",
+        "region_outline": "Kabupaten" if level == "district" else "Batas luar wilayah",
+    }

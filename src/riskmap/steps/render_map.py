@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import logging
 import os
 import sys
@@ -13,6 +14,7 @@ import pandas as pd
 
 from riskmap.io import atomic_path
 from riskmap.maps import render_stage_map
+from riskmap.maps.plan import read_movements
 from riskmap.steps._common import (
     active_venues,
     params_from,
@@ -32,6 +34,31 @@ def passphrase_from(map_config: dict) -> str | None:
     return value or None
 
 
+def read_operations_plan(out: Path) -> tuple[pd.DataFrame | None, list[dict], dict]:
+    """Return the stage's ``tasks.csv``, ``movements.geojson`` features and ``plan.json``.
+
+    Each is read from the stage's output folder when it is there; a plan made before the
+    operations planner has none of them and gives ``(None, [], {})``. A file that cannot be
+    read is left off the map with a warning in the log (the rest of the map is still made).
+    """
+    tasks, movements, plan = None, [], {}
+    try:
+        if (out / "tasks.csv").exists():
+            tasks = pd.read_csv(out / "tasks.csv", dtype=str, keep_default_na=False)
+    except (ValueError, pd.errors.ParserError) as err:
+        log.warning("tasks.csv not drawn on the map: %s", err)
+    try:
+        movements = read_movements(out / "movements.geojson")
+    except (ValueError, AttributeError) as err:
+        log.warning("movements.geojson not drawn on the map: %s", err)
+    try:
+        if (out / "plan.json").exists():
+            plan = json.loads((out / "plan.json").read_text(encoding="utf-8"))
+    except ValueError as err:
+        log.warning("plan.json's escalation not drawn on the map: %s", err)
+    return tasks, movements, plan
+
+
 def render(args: argparse.Namespace) -> None:
     params = params_from(args)
     map_config = params["map"]
@@ -49,6 +76,7 @@ def render(args: argparse.Namespace) -> None:
     previous = None
     if args.previous:
         previous = pd.read_csv(args.previous, dtype={"village_code": str})
+    tasks, movements, plan = read_operations_plan(Path(args.out))
     incidents = work.incidents[work.incidents["date"] < start].reset_index(drop=True)
     html = render_stage_map(
         work.areas,
@@ -68,6 +96,9 @@ def render(args: argparse.Namespace) -> None:
         previous_area_risk=previous,
         map_config=map_config,
         passphrase=passphrase_from(map_config),
+        tasks=tasks,
+        movements=movements,
+        plan=plan,
     )
     with atomic_path(args.out / "map.html") as tmp:
         Path(tmp).write_text(html, encoding="utf-8")

@@ -44,6 +44,34 @@
       autoPanPaddingBottomRight: [310, 20] };
   }
   function minutes(m) { return m < 1 ? UI.less_than_one : num(m); }
+  /* ------------------------------------------------------------------ the operations plan */
+  var P = D.plan;
+  var currentDate = P.date;
+  var unitNameById = {};
+  D.units.forEach(function (u) { unitNameById[u.id] = u.name || u.id; });
+  function unitName(id) { return unitNameById[id] || id || UI.no_data; }
+  function dateText(iso) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso || "");
+    if (!m) return iso || "";
+    return Number(m[3]) + " " + LB.months[Number(m[2]) - 1] + " " + m[1];
+  }
+  function taskLabel(k) { return LB.task_kinds[k] || k; }
+  var venueNameById = {};
+  D.venues.forEach(function (v) { venueNameById[v.id] = v.name || v.id; });
+  function siteText(t) {
+    if (t.site_kind === "unit" && unitNameById[t.site_id]) return unitNameById[t.site_id];
+    if (venueNameById[t.site_id]) return venueNameById[t.site_id];
+    return ((LB.site_kinds[t.site_kind] || t.site_kind || "") + " " + t.site_id).trim();
+  }
+  function tasksOn(date) {
+    /* a task without a date holds on every day of the stage */
+    return P.tasks.filter(function (t) { return t.date === date || !t.date; });
+  }
+  function activeOn(v, date) {
+    if (!date) return true;
+    return (!v.from || v.from <= date) && (!v.to || v.to >= date);
+  }
+  function personnelText(n) { return num(n) + " " + UI.officers.toLowerCase(); }
   function classLabel(c) { return LB.classes[c] || UI.unknown_class; }
   function classColor(c) { return COLORS[c] || GREY; }
   function badge(c) {
@@ -93,6 +121,7 @@
   }
   pane("rm-areas", 350, true);
   pane("rm-cover", 370, false);
+  pane("rm-sectors", 372, false);
   pane("rm-lines", 390, false);
   pane("rm-labels", 395, false);
   /* posts and venues under the TPS clusters (markerPane, 600): cluster counts stay readable */
@@ -147,7 +176,7 @@
   map.on("zoomend", updateLabels);
   layers.boundaries = boundaries;
   meta.boundaries = { label: UI.layer_boundaries, count: null, legend: function (n) {
-    add(n, legendLine("#111", 3, null, "Kabupaten"), legendLine("#444", 1.6, "6 3", UI.subdistrict),
+    add(n, legendLine("#111", 3, null, UI.region_outline), legendLine("#444", 1.6, "6 3", UI.subdistrict),
       legendLine("#666", 0.8, null, UI.village));
   } };
 
@@ -228,7 +257,11 @@
     box.row(UI.class, badge(t.cls));
     box.row(UI.score, t.score === null ? UI.no_data : num(t.score, 1));
     if (t.expected !== undefined) box.row(UI.expected, num(t.expected, 2));
-    box.row(UI.post, t.post ? t.post : el("b", "rm-warn", UI.no_post));
+    if (D.meta.stage === "voting") {
+      box.row(UI.team, t.post ? t.post : el("b", "rm-warn", UI.no_team));
+    } else {
+      box.row(UI.post, t.post ? t.post : el("b", "rm-warn", UI.no_post));
+    }
     box.row(UI.hard_to_reach, t.hard ? UI.yes : UI.no);
     reachRows(box, t.reach);
     if (t.factors && t.factors.length) {
@@ -285,6 +318,18 @@
     var box = popupBox(UI.post, p.name ? p.id + " \u00b7 " + p.name : p.id);
     box.row(UI.officers, num(p.personnel));
     if (p.reserve) box.row(UI.reserve, num(p.reserve));
+    var team = P.tasks.filter(function (t) {
+      return t.post === p.id && (!currentDate || t.date === currentDate);
+    });
+    if (team.length) {
+      add(box, el("div", "rm-pop-sub", UI.team_officers));
+      var tl = el("ul", "rm-factors");
+      team.forEach(function (t) {
+        tl.appendChild(el("li", null, taskLabel(t.task) + ": " + personnelText(t.personnel) +
+          " \u00b7 " + unitName(t.unit) + (t.desc ? " \u00b7 " + t.desc : "")));
+      });
+      box.appendChild(tl);
+    }
     box.row(UI.site, (LB.site_kinds[p.site_kind] || p.site_kind) + (p.site_id ? " " + p.site_id : ""));
     box.row(UI.tps_covered, num(p.covered_tps !== null ? p.covered_tps : p.tps_ids.length));
     if (p.radius_km !== null) box.row(UI.radius, num(p.radius_km, 1) + " km");
@@ -307,9 +352,12 @@
     return box;
   }
   var totalPersonnel = 0;
+  var sectorOf = {};
+  P.sectors.forEach(function (sec) { sectorOf[sec.post] = sec; });
   D.posts.forEach(function (p) {
     totalPersonnel += p.personnel || 0;
-    if (p.radius_km) {
+    /* a voting-day team has its sector: no coverage circle then */
+    if (p.radius_km && !sectorOf[p.id]) {
       L.circle([p.lat, p.lon], { radius: p.radius_km * 1000, pane: "rm-cover", interactive: false,
         color: "#08519c", weight: 1.2, dashArray: "5 4", fillColor: "#08519c", fillOpacity: 0.05 })
         .addTo(coverageLayer);
@@ -332,10 +380,151 @@
     n.appendChild(row);
   } };
 
+  TIMES.before_plan = performance.now();
+  /* ------------------------------------------------------------------ voting-day sectors */
+  var tpsById = {};
+  D.tps.forEach(function (t) { tpsById[t.id] = t; });
+  var postById = {};
+  D.posts.forEach(function (p) { postById[p.id] = p; });
+  var SECTOR_COLORS = S.sector_colors;
+  if (P.sectors.length) {
+    var sectorsLayer = L.featureGroup();
+    /* one canvas for every outline and spoke: light with thousands of teams */
+    var sectorCanvas = L.canvas({ padding: 0.3, pane: "rm-sectors" });
+    P.sectors.forEach(function (sec) {
+      var color = SECTOR_COLORS[sec.colour % SECTOR_COLORS.length];
+      L.geoJSON({ type: "Feature", geometry: sec.outline, properties: {} }, {
+        renderer: sectorCanvas, interactive: false, style: { color: color, weight: 2,
+          opacity: 0.9, fillColor: color, fillOpacity: 0.1 } }).addTo(sectorsLayer);
+      var base = postById[sec.post];
+      if (!base) return;
+      var spokes = [];
+      sec.tps.forEach(function (id) {
+        var t = tpsById[id];
+        if (t) spokes.push([[base.lat, base.lon], [t.lat, t.lon]]);
+      });
+      if (spokes.length) {
+        L.polyline(spokes, { renderer: sectorCanvas, interactive: false, color: color,
+          weight: 1.6, opacity: 0.95 }).addTo(sectorsLayer);
+      }
+    });
+    layers.sectors = sectorsLayer;
+    meta.sectors = { label: UI.layer_sectors, count: P.sectors.length, legend: function (n) {
+      var row = el("div", "rm-leg-row");
+      var sw = el("span", "rm-leg-sectors");
+      SECTOR_COLORS.slice(0, 5).forEach(function (c) {
+        var b = el("span");
+        b.style.background = c;
+        sw.appendChild(b);
+      });
+      add(row, sw, el("span", "rm-leg-text", UI.legend_sectors));
+      n.appendChild(row);
+    } };
+  }
+
+  /* ------------------------------------------------------------------ tasks and movements */
+  var TASK_COLORS = { tps_team: "#08519c", venue_guard: "#01665e", patrol: "#1a9850",
+    escort: "#762a83", reserve: "#525252" };
+  function taskPopup(t, line) {
+    var box = popupBox(UI.task + " \u00b7 " + dateText(t.date), taskLabel(t.task) +
+      (t.desc ? " \u00b7 " + t.desc : ""));
+    box.row(UI.task, taskLabel(t.task));
+    box.row(UI.date, dateText(t.date));
+    box.row(UI.officers, num(t.personnel));
+    box.row(UI.unit, unitName(t.unit));
+    if (line && line.minutes !== null) box.row(UI.travel_minutes, minutes(line.minutes) + " " + UI.minutes);
+    if (t.site_id) box.row(UI.site, siteText(t));
+    if (t.desc) box.row(UI.description, t.desc);
+    box.row("ID", t.id);
+    var crossed = line ? P.crossed[line.geom] || [] : [];
+    if (crossed.length) {
+      add(box, el("div", "rm-pop-sub", UI.crossed + " (" + crossed.length + ")"));
+      var ul = el("ul", "rm-tps-list");
+      crossed.slice(0, S.max_list_items).forEach(function (code) {
+        var f = villageByCode[code];
+        var cls = f ? f.properties.cls : "";
+        var li = el("li"), dot = el("span", "rm-dot");
+        dot.style.background = classColor(cls);
+        add(li, dot, (f ? f.properties.name : code) + " \u00b7 " + classLabel(cls));
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+      if (crossed.length > S.max_list_items) {
+        box.appendChild(el("div", "rm-more", "+" + (crossed.length - S.max_list_items) + " " + UI.more));
+      }
+    }
+    return box;
+  }
+  var villageByCode = {};
+  D.villages.features.forEach(function (f) { villageByCode[f.properties.code] = f; });
+  var hasPlan = P.tasks.length > 0 || P.movements.length > 0;
+  var tasksLayer = L.featureGroup();
+  var movementsLayer = L.featureGroup();
+  var taskKinds = {}, lineKinds = {};
+  P.tasks.forEach(function (t) { taskKinds[t.task] = true; });
+  P.movements.forEach(function (m) { lineKinds[m.task] = true; });
+  function drawPlanOn(date) {
+    tasksLayer.clearLayers();
+    movementsLayer.clearLayers();
+    var drawn = {};
+    P.movements.forEach(function (mv) {
+      if (date && mv.date && mv.date !== date) return;
+      drawn[mv.id] = true;
+      var t = { id: mv.id, date: mv.date, task: mv.task, personnel: mv.personnel, unit: mv.unit,
+        site_kind: mv.site_kind, site_id: mv.site_id, desc: mv.desc };
+      var color = TASK_COLORS[mv.task] || "#333";
+      var paths = P.paths[mv.geom];
+      var line = L.polyline(paths, { color: color, weight: mv.task === "escort" ? 4.5 : 3.5,
+        opacity: 0.9, dashArray: mv.task === "patrol" ? "9 6" : null, pane: "rm-sites" });
+      line.bindPopup(function () { return taskPopup(t, mv); }, popupOptions(300));
+      line.addTo(movementsLayer);
+      var last = paths[paths.length - 1];
+      L.circleMarker(last[last.length - 1], { radius: 4, color: "#fff", weight: 1.5,
+        fillColor: color, fillOpacity: 1, pane: "rm-sites", interactive: false })
+        .addTo(movementsLayer);
+    });
+    tasksOn(date).forEach(function (t) {
+      if (t.task === "tps_team" || t.lat === null || drawn[t.id]) return;
+      var span = el("span", "rm-task rm-task-" + t.task,
+        (LB.task_codes[t.task] || "") + " " + num(t.personnel));
+      span.style.background = TASK_COLORS[t.task] || "#333";
+      var m = L.marker([t.lat, t.lon], { pane: "rm-sites", zIndexOffset: 500,
+        icon: L.divIcon({ className: "rm-task-wrap", html: span, iconSize: null }),
+        title: taskLabel(t.task) + " " + t.id, alt: taskLabel(t.task) + " " + t.id });
+      m.bindPopup(function () { return taskPopup(t, null); }, popupOptions(300));
+      m.addTo(tasksLayer);
+    });
+  }
+  if (hasPlan) {
+    if (!P.dates.length) drawPlanOn(currentDate);  /* else setDate() draws the shown day */
+    layers.tasks = tasksLayer;
+    meta.tasks = { label: UI.layer_tasks, count: null, legend: function (n) {
+      ["venue_guard", "escort", "patrol", "reserve"].forEach(function (k) {
+        if (!taskKinds[k]) return;
+        var row = el("div", "rm-leg-row");
+        var sw = el("span", "rm-task rm-leg-task", LB.task_codes[k] + " 4");
+        sw.style.background = TASK_COLORS[k];
+        add(row, sw, el("span", "rm-leg-text", taskLabel(k)));
+        n.appendChild(row);
+      });
+      n.appendChild(el("div", "rm-leg-note", UI.legend_tasks));
+    } };
+    if (P.movements.length) {
+      layers.movements = movementsLayer;
+      meta.movements = { label: UI.layer_movements, count: null, legend: function (n) {
+        ["patrol", "escort"].forEach(function (k) {
+          if (!lineKinds[k]) return;
+          add(n, legendLine(TASK_COLORS[k], k === "escort" ? 4.5 : 3.5, k === "patrol", taskLabel(k)));
+        });
+      } };
+    }
+  }
+
   TIMES.before_venues = performance.now();
   /* ------------------------------------------------------------------ venues */
   var venuesLayer = L.featureGroup();
   var venueKinds = {};
+  var venueMarkers = [];
   function venuePopup(v) {
     var box = popupBox(UI.venue + " \u00b7 " + (LB.venue_kinds[v.kind] || v.kind), v.name || v.id);
     box.row(UI.kind, LB.venue_kinds[v.kind] || v.kind);
@@ -343,8 +532,46 @@
       : UI.every_stage);
     if (v.crowd !== null) box.row(UI.crowd, num(v.crowd) + " " + UI.people);
     box.row("ID", v.id);
+    if (currentDate && (v.from || v.to) && !activeOn(v, currentDate)) {
+      box.row(UI.date_picker, dateText(currentDate) + ": " + UI.not_active_today);
+    }
     reachRows(box, v.reach);
+    var here = tasksOn(currentDate).filter(function (t) { return t.site_id === v.id; });
+    if (here.length) {
+      add(box, el("div", "rm-pop-sub", UI.tasks_here + " \u00b7 " + dateText(currentDate)));
+      var ul = el("ul", "rm-factors rm-venue-tasks");
+      here.forEach(function (t) {
+        ul.appendChild(el("li", null, taskLabel(t.task) + ": " + personnelText(t.personnel) +
+          " \u00b7 " + unitName(t.unit) + (t.desc ? " \u00b7 " + t.desc : "")));
+      });
+      box.appendChild(ul);
+    }
+    var ladder = P.escalation[v.id];
+    if (ladder && ladder.length) {
+      add(box, el("div", "rm-pop-sub", UI.ladder));
+      box.appendChild(ladderTable(ladder));
+    }
     return box;
+  }
+  function ladderMinutes(m) {
+    if (m === null) return UI.no_data;
+    return m === 0 ? UI.at_site : minutes(m) + " " + UI.minutes;
+  }
+  function ladderTable(ladder) {
+    var table = el("table", "rm-ladder");
+    var head = el("tr");
+    [UI.ladder_step, UI.unit, UI.officers, UI.minutes_to_site].forEach(function (h) {
+      head.appendChild(el("th", null, h));
+    });
+    table.appendChild(head);
+    ladder.forEach(function (s, i) {
+      var tr = el("tr");
+      add(tr, el("td", null, (i + 1) + ". " + s.label), el("td", null, unitName(s.unit)),
+        el("td", "rm-num", s.personnel === null ? UI.no_data : num(s.personnel)),
+        el("td", "rm-num", ladderMinutes(s.minutes)));
+      table.appendChild(tr);
+    });
+    return table;
   }
   D.venues.forEach(function (v) {
     venueKinds[v.kind] = (venueKinds[v.kind] || 0) + 1;
@@ -352,9 +579,20 @@
     var icon = L.divIcon({ className: "rm-venue rm-venue-" + v.kind, html: el("span", null, code),
       iconSize: null });
     var m = L.marker([v.lat, v.lon], { icon: icon, pane: "rm-sites", title: v.name, alt: v.name });
-    m.bindPopup(function () { return venuePopup(v); }, popupOptions(300));
-    m.addTo(venuesLayer);
+    m.bindPopup(function () { return venuePopup(v); }, popupOptions(330));
+    venueMarkers.push({ v: v, m: m });
+    if (activeOn(v, currentDate)) m.addTo(venuesLayer);
   });
+  function showVenuesOn(date) {
+    var n = 0;
+    venueMarkers.forEach(function (x) {
+      var on = activeOn(x.v, date);
+      if (on && (x.v.from || x.v.to)) n += 1;
+      if (on && !venuesLayer.hasLayer(x.m)) venuesLayer.addLayer(x.m);
+      if (!on && venuesLayer.hasLayer(x.m)) venuesLayer.removeLayer(x.m);
+    });
+    return n;
+  }
   layers.venues = venuesLayer;
   meta.venues = { label: UI.layer_venues, count: D.venues.length, legend: function (n) {
     Object.keys(LB.venue_kinds).forEach(function (k) {
@@ -507,8 +745,10 @@
   }
 
   /* ------------------------------------------------------------------ layer switching */
-  var ORDER = ["areas", "tps", "posts", "venues", "incidents_heat", "incidents_points", "units",
-    "reach", "changes", "boundaries"];
+  var ORDER = ["areas", "sectors", "tps", "posts", "tasks", "movements", "venues", "incidents_heat",
+    "incidents_points", "units", "reach", "changes", "boundaries"].filter(function (k) {
+    return !!meta[k];
+  });
   var checkboxes = {};
   function setLayer(key, on) {
     var layer = layers[key];
@@ -520,6 +760,7 @@
       checkboxes[key].parentNode.parentNode.classList.toggle("rm-off", !on);
     }
     if (key === "boundaries" || key === "posts") updateLabels();
+    scheduleDeclutter();
   }
   var initiallyOn = {};
   S.layers_on.forEach(function (k) { initiallyOn[k] = true; });
@@ -582,6 +823,28 @@
         section.appendChild(items);
         body.appendChild(section);
       });
+      var ladderVenues = Object.keys(P.escalation);
+      if (ladderVenues.length) {
+        var ls = el("div", "rm-leg-section rm-ladder-panel");
+        ls.id = "rm-ladder-panel";
+        ls.appendChild(el("div", "rm-leg-name", UI.ladder));
+        var venueName = {};
+        D.venues.forEach(function (v) { venueName[v.id] = v.name || v.id; });
+        ladderVenues.slice(0, 3).forEach(function (vid) {
+          ls.appendChild(el("div", "rm-ladder-venue", venueName[vid] || vid));
+          var ol = el("ol", "rm-ladder-steps");
+          P.escalation[vid].forEach(function (st) {
+            ol.appendChild(el("li", null, st.label + " \u00b7 " + unitName(st.unit) + " \u00b7 " +
+              (st.personnel === null ? UI.no_data : personnelText(st.personnel)) + " \u00b7 " +
+              ladderMinutes(st.minutes)));
+          });
+          ls.appendChild(ol);
+        });
+        if (ladderVenues.length > 3) {
+          ls.appendChild(el("div", "rm-more", "+" + (ladderVenues.length - 3) + " " + UI.more));
+        }
+        body.appendChild(ls);
+      }
       if (tileLayers.length) {
         var bs = el("div", "rm-leg-section rm-base");
         bs.appendChild(el("div", "rm-leg-name", UI.basemap));
@@ -764,12 +1027,189 @@
     }
   });
 
+  /* ------------------------------------------------------------------ the shown date */
+  function chipValue(key, text) {
+    var b = document.querySelector("#rm-summary .rm-chip-" + key + " b");
+    if (b) b.textContent = text;
+  }
+  function dayChips(date) {
+    var day = P.daily[date];
+    if (!day) { chipValue("duty", "0 / 0"); chipValue("tasks", UI.no_tasks); return; }
+    chipValue("duty", num(day.duty) + " / " + num(day.reserve));
+    var parts = Object.keys(day.kinds).map(function (k) { return taskLabel(k) + " " + num(day.kinds[k]); });
+    chipValue("tasks", parts.length ? parts.join(" \u00b7 ") : UI.no_tasks);
+  }
+  var dateSelect = null, dateNote = null;
+  var hasDatedVenues = D.venues.some(function (v) { return v.from || v.to; });
+  function setDate(date) {
+    if (P.dates.indexOf(date) === -1) return false;
+    currentDate = date;
+    if (dateSelect) dateSelect.value = date;
+    map.closePopup();
+    drawPlanOn(date);
+    var n = showVenuesOn(date);
+    dayChips(date);
+    if (dateNote) {
+      var day = P.daily[date];
+      var parts = [];
+      if (hasDatedVenues) parts.push(n ? num(n) + " " + UI.events_today : UI.no_events_today);
+      if (day) parts.push(num(day.duty) + " " + UI.on_duty);
+      dateNote.textContent = parts.join(" \u00b7 ");
+    }
+    scheduleDeclutter();
+    return true;
+  }
+  function stepDate(delta) {
+    var i = P.dates.indexOf(currentDate) + delta;
+    if (i >= 0 && i < P.dates.length) setDate(P.dates[i]);
+  }
+  function buildDateBar() {
+    if (!P.dates.length) return;
+    var bar = el("div", "rm-datebar");
+    bar.id = "rm-datebar";
+    var label = el("label", "rm-date-label", UI.date_picker);
+    label.htmlFor = "rm-date";
+    var prev = el("button", "rm-date-step", "\u2039");
+    prev.type = "button";
+    prev.id = "rm-date-prev";
+    prev.title = UI.prev_day;
+    prev.setAttribute("aria-label", UI.prev_day);
+    var next = el("button", "rm-date-step", "\u203a");
+    next.type = "button";
+    next.id = "rm-date-next";
+    next.title = UI.next_day;
+    next.setAttribute("aria-label", UI.next_day);
+    dateSelect = el("select");
+    dateSelect.id = "rm-date";
+    P.dates.forEach(function (d) {
+      var o = el("option", null, dateText(d));
+      o.value = d;
+      dateSelect.appendChild(o);
+    });
+    dateSelect.value = currentDate;
+    dateSelect.addEventListener("change", function () { setDate(dateSelect.value); });
+    prev.addEventListener("click", function () { stepDate(-1); });
+    next.addEventListener("click", function () { stepDate(1); });
+    dateNote = el("span", "rm-date-note");
+    if (P.dates.length < 2) {
+      var only = el("b", "rm-date-only", dateText(P.dates[0]));
+      only.id = "rm-date-only";
+      dateSelect = null;
+      add(bar, el("span", "rm-date-label", UI.date_picker), only, dateNote);
+    } else {
+      add(bar, label, prev, dateSelect, next, dateNote);
+    }
+    var header = document.getElementById("rm-header");
+    header.insertBefore(bar, document.getElementById("rm-summary"));
+  }
+
+  /* ------------------------------------------------------------------ labels never collide
+     After every zoom, move or layer change the labels are placed in priority order: figures
+     (officer counts, cluster counts, task badges, venue codes) stay; then Polres, Polsek and
+     pos badges try their usual place and four others, or shrink to a dot; then kecamatan
+     names (their place, or just above or below it); changed-class and desa names are shown
+     only where they fit. */
+  var FIXED = ".rm-post, .rm-cluster, .rm-task, .rm-venue > span";
+  var MOVABLE = [".rm-unit-polres > span", ".rm-unit-polsek > span", ".rm-unit-pos > span"];
+  var NAMES = [".rm-lbl-kec > span", ".rm-lbl-rose > span", ".rm-lbl-desa > span"];
+  var GAP = S.label_gap_px;
+  var declutterRuns = 0, declutterPending = false;
+  function overlaps(a, b) {
+    return a.left < b.right + GAP && b.left < a.right + GAP && a.top < b.bottom + GAP &&
+      b.top < a.bottom + GAP;
+  }
+  function shifted(r, dx, dy) {
+    return { left: r.left + dx, right: r.right + dx, top: r.top + dy, bottom: r.bottom + dy };
+  }
+  function declutter() {
+    declutterPending = false;
+    var root = map.getPanes().mapPane;
+    var view = map.getContainer().getBoundingClientRect();
+    var groups = [];
+    MOVABLE.concat(NAMES).forEach(function (sel) {
+      var nodes = Array.prototype.slice.call(root.querySelectorAll(sel));
+      nodes.forEach(function (n) {
+        n.style.marginLeft = n.style.marginTop = "";
+        n.classList.remove("rm-clash", "rm-lbl-dot");
+      });
+      groups.push({ movable: MOVABLE.indexOf(sel) !== -1, nudge: sel === NAMES[0], nodes: nodes });
+    });
+    /* read every box once (one layout), then decide, then write */
+    var inView = function (r) {
+      return r.width > 0 && r.right > view.left && r.left < view.right && r.bottom > view.top &&
+        r.top < view.bottom;
+    };
+    var placed = [];
+    Array.prototype.forEach.call(root.querySelectorAll(FIXED), function (n) {
+      var r = n.getBoundingClientRect();
+      if (r.height && inView(r)) placed.push(r);
+    });
+    var placedFixed = placed.slice();
+    var decisions = [];
+    groups.forEach(function (g) {
+      var rects = g.nodes.map(function (n) { return n.getBoundingClientRect(); });
+      g.nodes.forEach(function (n, i) {
+        var r = rects[i];
+        if (!inView(r) || !n.textContent) return;
+        var w = r.width, h = r.height;
+        var tries = g.movable ? [[0, 0], [0, -(h + GAP + 4)], [0, h + GAP + 4],
+          [w / 2 + 12, 0], [-(w / 2 + 12), 0]] :
+          g.nudge ? [[0, 0], [0, -(h + GAP + 2)], [0, h + GAP + 2]] : [[0, 0]];
+        for (var k = 0; k < tries.length; k++) {
+          var c = shifted(r, tries[k][0], tries[k][1]);
+          var free = true;
+          for (var j = 0; j < placed.length && free; j++) free = !overlaps(c, placed[j]);
+          if (free) {
+            placed.push(c);
+            if (k) decisions.push([n, "move", tries[k]]);
+            return;
+          }
+        }
+        decisions.push([n, g.movable ? "dot" : "hide"]);
+      });
+    });
+    /* the Polres point (a dot under its badge) steps aside for a figure on the same spot */
+    Array.prototype.forEach.call(root.querySelectorAll(".rm-unit-polres"), function (n) {
+      var r = n.getBoundingClientRect();
+      var dot = { left: r.left - 6, right: r.left + 6, top: r.top - 6, bottom: r.top + 6 };
+      var under = placedFixed.some(function (f) { return overlaps(dot, f); });
+      decisions.push([n, under ? "nodot" : "dot-ok"]);
+    });
+    decisions.forEach(function (d) {
+      if (d[1] === "nodot" || d[1] === "dot-ok") {
+        d[0].classList.toggle("rm-nodot", d[1] === "nodot");
+      } else if (d[1] === "move") {
+        d[0].style.marginLeft = d[2][0] + "px";
+        d[0].style.marginTop = d[2][1] + "px";
+      } else {
+        d[0].classList.add(d[1] === "dot" ? "rm-lbl-dot" : "rm-clash");
+      }
+    });
+    declutterRuns += 1;
+    document.documentElement.setAttribute("data-rm-declutter", String(declutterRuns));
+  }
+  function scheduleDeclutter() {
+    if (declutterPending) return;
+    declutterPending = true;
+    window.requestAnimationFrame(function () { window.requestAnimationFrame(declutter); });
+  }
+  map.on("zoomend moveend layeradd layerremove", scheduleDeclutter);
+  tpsLayer.on("animationend", scheduleDeclutter);
+  /* markercluster slides every marker with a CSS transition that outlasts its animationend:
+     place again once the markers have stopped */
+  map.getPanes().mapPane.addEventListener("transitionend", function (ev) {
+    if (ev.propertyName === "transform") scheduleDeclutter();
+  });
+
   TIMES.before_assemble = performance.now();
   /* ------------------------------------------------------------------ assemble */
   map.setView([0, 0], 5);  /* a provisional view so that controls can be measured */
   new Search().addTo(map);
   new Tools().addTo(map);
   new Panel().addTo(map);
+  buildDateBar();
+  map.invalidateSize();
+  if (P.dates.length) setDate(currentDate);
   fitRegion();
   /* overview (the whole region): small markers without text, no coverage circles */
   overviewBelow = Math.min(map.getZoom() + 1.5, 12);
@@ -794,7 +1234,9 @@
   TIMES.layers_added = performance.now();
   window.riskmap = {
     map: map, layers: layers, setLayer: setLayer, goToTps: goToTps, goToVillage: goToVillage,
-    setBase: setBase, ready: null, times: TIMES
+    setBase: setBase, ready: null, times: TIMES, setDate: setDate, dates: P.dates,
+    date: function () { return currentDate; }, declutter: declutter,
+    labelsPending: function () { return declutterPending; }
   };
   map.whenReady(function () {
     window.requestAnimationFrame(function () {
