@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import EXPECTED_TABLE, step_args, write_stage
+from briefing_stage import EXPECTED_TABLE, step_args, write_stage
 from PIL import Image
 from pypdf import PdfReader
 
@@ -149,7 +149,7 @@ def test_formula_like_names_are_neutralised_in_kecamatan_csv(tmp_path):
     area.to_csv(paths["out"] / "area_risk.csv", index=False)
     assert render_briefing.main(step_args(paths)) == 0
     text = (paths["out"] / "kecamatan.csv").read_text(encoding="utf-8")
-    assert "\n'=1+2," in text
+    assert "\n\"'=1+2\"," in text  # quoted text with a leading apostrophe: never a formula
 
 
 @pytest.mark.parametrize("broken", ["plan.json", "tasks.csv", "movements.geojson"])

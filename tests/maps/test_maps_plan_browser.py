@@ -11,7 +11,6 @@ Without Chromium or Playwright the tests are skipped with the reason shown, exce
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -26,25 +25,10 @@ DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 
 
-def _unavailable(msg: str):
-    if os.environ.get("CI"):
-        pytest.fail(f"{msg} (required in CI)")
-    pytest.skip(msg)
-
-
 @pytest.fixture(scope="module")
-def browser():
-    """A headless Debian Chromium launched by Playwright (module-wide)."""
-    if not CHROMIUM.exists():
-        _unavailable("Chromium not installed at /usr/bin/chromium: apt-get install -y chromium")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright missing: pip install -e '.[test]'")
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
-        yield b
-        b.close()
+def browser(chromium):
+    """The session's headless Debian Chromium (tests/maps/conftest.py), as Playwright's Browser."""
+    return chromium.browser
 
 
 @pytest.fixture

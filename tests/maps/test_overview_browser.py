@@ -7,8 +7,6 @@ Playwright the test is skipped with the reason (pytest -ra), except in CI (``CI`
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 import time
 from pathlib import Path
@@ -22,42 +20,15 @@ from riskmap.maps.overview import RegionOverview, render_overview_map
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tiny_region import village_grid  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "maps"
 
 pytestmark = pytest.mark.browser
 
 
-def _need(condition: bool, msg: str) -> None:
-    if not condition:
-        if os.environ.get("CI"):
-            pytest.fail(f"{msg} (required in CI)")
-        pytest.skip(msg)
-
-
 @pytest.fixture(scope="module")
-def browser():
-    _need(
-        Path(CHROMIUM).is_file() or shutil.which("chromium") is not None,
-        "Chromium not installed: apt-get install -y chromium",
-    )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _need(False, "playwright missing: pip install -e '.[test]'")
-    with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM if Path(CHROMIUM).is_file() else shutil.which("chromium"),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
-        yield b
-        b.close()
+def browser(chromium):
+    """The session's headless Debian Chromium (tests/maps/conftest.py), as Playwright's Browser."""
+    return chromium.browser
 
 
 def _region(name: str, lon0: float, lat0: float, classes: list[str]) -> RegionOverview:
