@@ -171,12 +171,20 @@ class GLMFit:
     stages: list[str]
     mean: np.ndarray
     scale: np.ndarray
-    beta: np.ndarray              # [intercept, stage dummies..., terms...]
+    beta: np.ndarray              # [intercept, stage dummies..., terms..., (log days)]
     venue_rate: dict | None = None   # stage -> g_stage (additive venue effect)
+    days_mean: float | None = None   # mean log window days of the rows (elasticity term)
 
     @property
     def coef(self) -> np.ndarray:
-        return self.beta[1 + len(self.stages):]
+        return self.beta[1 + len(self.stages):1 + len(self.stages) + len(self.terms)]
+
+    @property
+    def days_coef(self) -> float:
+        """Deviation of the window-length elasticity from 1 (0 without the term)."""
+        if self.days_mean is None:
+            return 0.0
+        return float(self.beta[1 + len(self.stages) + len(self.terms)])
 
     def stage_effect(self, stage: str) -> float:
         if stage in self.stages:
@@ -195,8 +203,10 @@ class GLMFit:
         return (raw - self.mean) / self.scale
 
     def linear(self, raw: np.ndarray, *, stage: str, days: int) -> np.ndarray:
+        ld = np.log(days)
+        shift = 0.0 if self.days_mean is None else self.days_coef * (ld - self.days_mean)
         return (self.beta[0] + self.stage_effect(stage) + _matvec(self.z(raw), self.coef)
-                + np.log(days))
+                + ld + shift)
 
     def predict(self, raw: np.ndarray, *, stage: str, days: int,
                 venue: np.ndarray | None = None) -> np.ndarray:
@@ -451,6 +461,13 @@ def fit_glm(store: WindowStore, windows: Sequence[tuple], *, model: Mapping) -> 
     X = np.column_stack([np.ones(len(y)), dummies, (raw - mean) / scale])
     penalty = np.concatenate([[0.0], np.full(len(stages), float(model["stage_alpha"])),
                               np.full(raw.shape[1], float(model["alpha"]))])
+    days_mean = None
+    if model["window_length_elasticity"]:
+        # incidents need not grow in proportion to a window's length (a 200-day campaign
+        # does not hold ten times a 20-day one's): exponent 1 + b_days, b_days ridge-penalised
+        days_mean = float(offset.mean())
+        X = np.column_stack([X, offset - days_mean])
+        penalty = np.concatenate([penalty, [float(model["alpha"])]])
     glm_terms = [store.terms[j] for j in cols]
     if model["venue_effect"] == "additive" and "venue" in store.terms:
         G = np.zeros((len(y), len(stages)))
@@ -462,9 +479,10 @@ def fit_glm(store: WindowStore, windows: Sequence[tuple], *, model: Mapping) -> 
         rates = {st: float(g) for st, g in zip(stages, gamma, strict=True)
                  if G[:, stages.index(st)].any()}
         return GLMFit(terms=glm_terms, stages=stages, mean=mean, scale=scale, beta=beta,
-                      venue_rate=rates)
+                      venue_rate=rates, days_mean=days_mean)
     beta = fit_poisson_glm(X, y, offset, penalty, max_iter=int(model["max_iter"]))
-    return GLMFit(terms=glm_terms, stages=stages, mean=mean, scale=scale, beta=beta)
+    return GLMFit(terms=glm_terms, stages=stages, mean=mean, scale=scale, beta=beta,
+                  days_mean=days_mean)
 
 
 # --------------------------------------------------------------------------------------------
@@ -834,6 +852,7 @@ def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping) ->
             "n_training_rows": int(len(windows) * len(store.region.village_code)),
             "n_training_incidents": int(round(n_inc)),
             "alpha": float(model["alpha"]),
+            "window_length_exponent": 1.0 + fit.days_coef,
             **level_info,
         }
         if prior_note:
@@ -956,6 +975,7 @@ def score_stage(
                         terms=terms)
     wmap = map_window(store, stage=stage, start=start, end=end, model=mset)
     wf = store.features(stage, start, end)
+    backtest = run_backtest(store, stage=stage, model=mset, classes=cset)
     mu = wmap.expected
     n_v = len(region.village_code)
 
@@ -1018,7 +1038,6 @@ def score_stage(
                                "expected_incidents": np.round(exp_v[active], 4)})
     venue_risk = venue_risk.sort_values("venue_id", kind="stable").reset_index(drop=True)
 
-    backtest = run_backtest(store, stage=stage, model=mset, classes=cset)
     used = training_windows(windows, start, min_history=int(mset["min_history_elections"]))
     window_info["windows"] = [{"election": str(w[0]), "stage": w[1],
                                "start": str(pd.Timestamp(w[2]).date()),
