@@ -422,7 +422,8 @@ def select_windows(region: Region, past_windows: Sequence[tuple], *, calendar: M
             "notes": [*notes, thin], "period_years": period,
             "rate_per_day_by_period": rates,
             "n_training_windows": len(r_train), "n_training_incidents": round(r_inc, 3),
-            "reason": (f"{thin}: the current calendar shifted back by multiples of {period} "
+            "reason": (f"{thin}: rolling windows, the current calendar shifted back by "
+                       f"multiples of {period} "
                        f"years (same windows in earlier cycles) gives {len(r_train)} windows "
                        f"with {r_inc:.0f} incidents")}
     return rolled, info
@@ -823,8 +824,12 @@ def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping) ->
             as_stage = "__pooled__"
             n_st = sum(1 for w in windows if w[1] == stage)
             prior_note = (f"the {n_st} training windows of this stage held no incident: "
-                          "region-wide prior (the pooled rate of all stages, no stage effect)")
+                          "region-wide prior (the pooled rate per day of all training windows "
+                          "x this window's days, spread by the model's relative risks)")
         mu = fit.predict(raw, stage=as_stage, days=days, venue=venue)
+        if prior_note is not None and mu.sum() > 0:
+            pooled_rate = n_inc / sum(window_days(s0, s1) for _, _, s0, s1 in windows)
+            mu = mu * (pooled_rate * days / mu.sum())
         factor, level_info = level_factor(store, fit, windows, model=model)
         before_level = mu
         mu = mu * factor
