@@ -719,8 +719,37 @@ def _with_additive_venue(contributions: np.ndarray, higher: np.ndarray, venue_pa
             np.column_stack([higher, venue > 0]))
 
 
+def fitted_totals(store: WindowStore, fit: GLMFit, windows: Sequence[tuple], *,
+                  model: Mapping) -> list[tuple[tuple, float, float]]:
+    """``(window, observed, fitted expected)`` of every training window."""
+    cols = glm_columns(store.terms, model)
+    out = []
+    for w in windows:
+        _, st, s0, s1 = w
+        venue = store.venue(st, s0, s1) if "venue" in store.terms else None
+        exp = float(fit.predict(store.raw(st, s0, s1)[:, cols], stage=st,
+                                days=window_days(s0, s1), venue=venue).sum())
+        out.append((w, float(store.target(s0, s1).sum()), exp))
+    return out
+
+
+def stage_factors(totals: Sequence[tuple], *, model: Mapping) -> dict:
+    """Per-stage calibration of the totals: ``(observed + k) / (expected + k)`` over the
+    stage's training windows, ``k = stage_prior_incidents`` (a gamma prior centred on the
+    fitted model, so a stage with few incidents stays near it). The fitted stage intercepts
+    alone do not make the totals agree when venue crowds add incidents (a rate >= 0 per stage)."""
+    k = float(model["stage_prior_incidents"])
+    obs: dict = {}
+    exp: dict = {}
+    for (_, st, _, _), o, e in totals:
+        obs[st] = obs.get(st, 0.0) + o
+        exp[st] = exp.get(st, 0.0) + e
+    return {st: ((obs[st] + k) / (exp[st] + k) if exp[st] + k > 0 else 1.0) for st in obs}
+
+
 def level_factor(store: WindowStore, fit: GLMFit, windows: Sequence[tuple], *,
-                 model: Mapping) -> tuple[float, dict]:
+                 model: Mapping, totals: Sequence[tuple] | None = None,
+                 by_stage: Mapping | None = None) -> tuple[float, dict]:
     """Recalibration of the expected totals to the recent level.
 
     The windows of the latest training election (by start) give ``observed`` and the fitted
@@ -731,14 +760,14 @@ def level_factor(store: WindowStore, fit: GLMFit, windows: Sequence[tuple], *,
     if model["level"] == "none" or not windows:
         return 1.0, {"level": "none"}
     last = max(windows, key=lambda w: (pd.Timestamp(w[2]), str(w[0])))[0]
-    recent = [w for w in windows if w[0] == last]
+    if totals is None:
+        totals = fitted_totals(store, fit, windows, model=model)
+    by_stage = by_stage or {}
     obs = exp = 0.0
-    cols = glm_columns(store.terms, model)
-    for _, st, s0, s1 in recent:
-        obs += float(store.target(s0, s1).sum())
-        venue = store.venue(st, s0, s1) if "venue" in store.terms else None
-        exp += float(fit.predict(store.raw(st, s0, s1)[:, cols], stage=st,
-                                 days=window_days(s0, s1), venue=venue).sum())
+    for w, o, e in totals:
+        if w[0] == last:
+            obs += o
+            exp += e * float(by_stage.get(w[1], 1.0))
     k = float(model["level_prior_incidents"])
     factor = (obs + k) / (exp + k) if exp + k > 0 else 1.0
     return float(factor), {"level": "recent", "level_windows": str(last),
@@ -830,8 +859,13 @@ def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping) ->
         if prior_note is not None and mu.sum() > 0:
             pooled_rate = n_inc / sum(window_days(s0, s1) for _, _, s0, s1 in windows)
             mu = mu * (pooled_rate * days / mu.sum())
-        factor, level_info = level_factor(store, fit, windows, model=model)
-        before_level = mu
+        totals = fitted_totals(store, fit, windows, model=model)
+        by_stage = stage_factors(totals, model=model)
+        s_factor = float(by_stage.get(stage, 1.0)) if prior_note is None else 1.0
+        factor, level_info = level_factor(store, fit, windows, model=model, totals=totals,
+                                          by_stage=by_stage)
+        before_level = mu * s_factor
+        factor = factor * s_factor
         mu = mu * factor
         z = fit.z(raw)
         contributions = (z - z.mean(axis=0)) * fit.coef
@@ -858,6 +892,7 @@ def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping) ->
             "n_training_incidents": int(round(n_inc)),
             "alpha": float(model["alpha"]),
             "window_length_exponent": 1.0 + fit.days_coef,
+            "stage_calibration": by_stage,
             **level_info,
         }
         if prior_note:
