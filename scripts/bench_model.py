@@ -35,7 +35,7 @@ missed (each miss is named).
 
 Command (from the repository root)::
 
-    .venv/bin/python scripts/bench_model.py --seeds 20 --held-out 6 --jobs 2
+    .venv/bin/python scripts/bench_model.py --seeds 20 --held-out 4 --jobs 2
 
 ``--seeds 3 --held-out 1`` for a quick run; ``--modes calendars,sparse`` for a subset;
 ``--shapes``, ``--n-tps``, ``--config``, ``--model '{...}'`` / ``--features '{...}'`` /
@@ -195,7 +195,7 @@ def misses(name: str, p: dict, *, ranking_only: bool = False) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=20, help="development seeds 1..N")
-    ap.add_argument("--held-out", type=int, default=6,
+    ap.add_argument("--held-out", type=int, default=4,
                     help=f"held-out seeds {HELD_OUT_FIRST}.. (never looked at while tuning)")
     ap.add_argument("--modes", default=",".join(MODES))
     ap.add_argument("--shapes", default="grid,voronoi,strip")

@@ -2,23 +2,28 @@
 
 How a stage is scored (:func:`score_stage`)
 -------------------------------------------
-1. *Training data* (rolling origins): every earlier stage window (all stages of the past
-   elections, ``past_windows``) that started before the stage's start and has at least
-   ``min_history_elections`` elections before it (so that its features have a history to
-   show) gives one row per village: the features as of the window's start
-   (:func:`riskmap.features.features_as_of`) and the number of incidents inside the window,
-   cut strictly before the stage's start.
-   All stages are pooled (the village-level effects are shared; each stage has its own
-   intercept, lightly penalised so that a stage never seen falls back to the common one)
-   because a single stage of a few past elections gives too few rows; the window length enters
-   as the offset ``log(window days)``.
+0. *Which windows* (:func:`select_windows`): the ``past_windows`` given (region.yaml's
+   ``past_elections``, or the built-in KPU calendars of :mod:`riskmap.calendars`); when they give
+   too few training windows, the current ``calendar`` shifted back by whole cycles
+   (:func:`rolling_windows`, the cycle chosen by :func:`rolling_period`).
+1. *Training data* (rolling origins): every earlier stage window that started before the
+   stage's start and has at least ``min_history_elections`` elections before it (so that its
+   features have a history to show) gives one row per village: the features as of the window's
+   start (:func:`riskmap.features.features_as_of`) and the number of incidents inside the
+   window, cut strictly before the stage's start. All stages are pooled (the village-level
+   effects are shared; each stage has its own intercept) because a single stage of a few past
+   elections gives too few rows; the window length enters as the offset ``log(window days)``
+   plus, with ``window_length_elasticity``, a ridge-penalised term ``b_days (log days - mean)``.
 2. *Poisson GLM* (``poisson_glm``): ``log E[y] = log(days) + b_0 + b_stage + sum_k b_k z_k``,
    ``z_k`` the standardised (mostly ``log1p``) features, ridge penalty ``alpha`` on the ``b_k``,
-   fitted by Newton's method (deterministic). With fewer than ``min_training_windows`` windows or
-   ``min_training_incidents`` incidents the model falls back to the *weighted index*
-   (``weighted_index``, IKP style: indicators scaled 0-1 over the villages, weighted, 0-100) whose
-   expected counts are the past regional rate of the stage spread in proportion to
-   ``index + 1``. ``model_info`` says which was used and why.
+   fitted by Newton's method (deterministic). The stage's total is then calibrated to its
+   training windows (:func:`stage_factors`) and to the latest election's level
+   (:func:`level_factor`); a stage whose windows held no incident gets the pooled rate (a
+   region-wide prior). With fewer than ``min_training_windows`` windows or
+   ``min_training_incidents`` incidents the model falls back to the calibrated *weighted index*
+   (``weighted_index``: last year's and the previous same stage's counts blended with an IKP
+   style index, :func:`fallback_shares`; total from :func:`fallback_total`). ``model_info``
+   says which was used and why.
 3. *Venue crowds* (``venue_effect: additive``, the default): the crowd exposure of the venues
    active in the window adds incidents rather than multiplying them,
    ``E[y] = days exp(b_0 + b_stage + sum_k b_k z_k) + g_stage x venue``, with one rate
@@ -28,7 +33,8 @@ How a stage is scored (:func:`score_stage`)
    the training windows (calibration in the large); the backtest reports it per class.
 4. ``risk_score`` = ``100 * log1p(mu / m) / log1p(max mu / m)`` with ``m`` the mean expected count
    of the villages (a monotone, scaled log of ``expected_incidents``; 0 when nothing is expected).
-   Classes follow from the rule in the ``classes`` section (:func:`assign_classes`).
+   Classes follow from the rule in the ``classes`` section (:func:`assign_classes`; the default
+   ``history`` thresholds come from :func:`history_thresholds`).
 5. *TPS*: a village's expected count is split among its TPS in proportion to
    ``(voters + 1) * ((1 - w) + w * local)``, ``local`` the TPS's near-repeat and venue exposure
    relative to its village's mean (``w`` = ``tps_local_weight``).
@@ -38,7 +44,8 @@ How a stage is scored (:func:`score_stage`)
    ``expected_incidents``.
 7. ``top_factors``: the village's positive contributions ``b_k (z_vk - mean_k z_k)`` (GLM; the
    additive venue term takes its share ``g venue / mu`` of the total) or
-   ``weight_k x indicator_vk`` (index), as shares, in Bahasa Indonesia.
+   ``weight_k x (indicator_vk - mean_k indicator)`` (index), as shares, in Bahasa Indonesia; a
+   phrase follows the sign of the contribution (high value raising risk, or low value).
 """
 
 from __future__ import annotations
