@@ -182,7 +182,10 @@ def rolling_origin_backtest(
                  "start": str(np.datetime64(origin[2], "D")),
                  "end": str(np.datetime64(origin[3], "D")),
                  "model": pred["model"], "n_training_windows": pred["n_training_windows"],
-                 "observed_incidents": int(obs.sum())}
+                 "observed_incidents": int(obs.sum()),
+                 "expected_incidents": float(np.sum(exp))}
+        if "expected_before_level" in pred:
+            entry["expected_before_level"] = float(np.sum(pred["expected_before_level"]))
         if obs.sum() <= 0:
             entry["note"] = "tidak ada insiden teramati: tidak dapat dinilai"
             results.append(entry)
@@ -195,7 +198,21 @@ def rolling_origin_backtest(
             entry["baselines"][name] = evaluate_map(b_exp, obs, area, classes=classify(b_exp),
                                                     shares=shares)
         results.append(entry)
-    return {"origins": results, "summary": summarise(results, shares)}
+    return {"origins": results, "summary": summarise(results, shares),
+            "level_calibration": level_calibration(results)}
+
+
+def level_calibration(results: Sequence[Mapping]) -> dict:
+    """Observed / expected stage totals over the origins, before and after the recalibration
+    to the recent level (pooled over the origins; ``None`` without origins)."""
+    obs = float(sum(r["observed_incidents"] for r in results))
+    after = float(sum(r.get("expected_incidents", 0.0) for r in results))
+    before = float(sum(r.get("expected_before_level", r.get("expected_incidents", 0.0))
+                       for r in results))
+    return {"origins": len(results), "observed": obs, "expected_before": before,
+            "expected_after": after,
+            "observed_over_expected_before": obs / before if before > 0 else None,
+            "observed_over_expected_after": obs / after if after > 0 else None}
 
 
 def summarise(results: Sequence[Mapping], shares: Sequence[float]) -> dict:

@@ -98,6 +98,7 @@ class Region:
     venue_dist_tps: np.ndarray        # (T, W) metres
     police_km_village: np.ndarray     # (V,)
     police_km_tps: np.ndarray         # (T,)
+    inc_local: np.ndarray | None = None   # (I,) share of each incident kept at its village
     cache: dict = field(default_factory=dict, repr=False)   # kernels and neighbour pairs
 
 
@@ -150,11 +151,19 @@ def prepare_region(
     venues: gpd.GeoDataFrame,
     incidents: gpd.GeoDataFrame,
     units: gpd.GeoDataFrame,
+    *,
+    precision_local: Sequence[float] = (1.0, 0.5, 0.0),
 ) -> Region:
     """Precompute the geometry of a region (all inputs in the same projected CRS, metres).
 
     Villages are ordered by ``village_code`` and TPS by ``tps_id``; TPS whose ``village_code``
     is not a known village are placed in the village holding their point.
+
+    An optional integer ``geo_precision`` column of the incidents (1 exact place, 2 near / in
+    the district, 3 an administrative centroid standing for a larger unit) sets the share of
+    each incident kept at its village, ``precision_local[p - 1]``; the rest is spread evenly
+    over every village of the region (the unit a centroid stands for is at least the region).
+    Missing or unknown precision counts as 1.
     """
     areas = areas.sort_values("village_code", kind="stable").reset_index(drop=True)
     codes = areas["village_code"].astype(str).to_numpy()
@@ -177,6 +186,8 @@ def prepare_region(
         ["_d", "incident_id"], kind="stable").reset_index(drop=True)
     sev = (pd.to_numeric(incidents["severity"], errors="coerce").fillna(1).clip(1, 3)
            .astype(int).to_numpy() if "severity" in incidents else np.ones(len(incidents), int))
+    local = incident_local_share(incidents.get("geo_precision"), len(incidents),
+                                 precision_local)
 
     vxy = _xy(venues)
     vpts = venues.geometry.to_numpy()
@@ -213,8 +224,29 @@ def prepare_region(
         venue_start=_days(venues.get("start"), len(venues)),
         venue_end=_days(venues.get("end"), len(venues)),
         venue_crowd=crowd, venue_dist_village=dist_v, venue_dist_tps=dist_t,
-        police_km_village=pol_v, police_km_tps=pol_t,
+        police_km_village=pol_v, police_km_tps=pol_t, inc_local=local,
     )
+
+
+def incident_local_share(precision: pd.Series | None, n: int,
+                         precision_local: Sequence[float]) -> np.ndarray:
+    """Share of each incident kept at its village, from its ``geo_precision`` (1, 2, 3).
+
+    Examples
+    --------
+    >>> incident_local_share(pd.Series([1, 3, None, 2]), 4, (1.0, 0.5, 0.0)).tolist()
+    [1.0, 0.0, 1.0, 0.5]
+    """
+    if precision is None or n == 0:
+        return np.ones(n)
+    p = pd.to_numeric(pd.Series(precision).reset_index(drop=True), errors="coerce")
+    table = np.asarray(list(precision_local), float)
+    p = p.where(p.isin(range(1, len(table) + 1)), 1).astype(int).to_numpy()
+    return np.clip(table[p - 1], 0.0, 1.0)
+
+
+def _local(region: Region) -> np.ndarray:
+    return np.ones(len(region.inc_date)) if region.inc_local is None else region.inc_local
 
 
 def incident_counts(region: Region, start, end, *, before=None) -> np.ndarray:
@@ -227,7 +259,11 @@ def incident_counts(region: Region, start, end, *, before=None) -> np.ndarray:
     mask = (region.inc_date >= lo) & (region.inc_date <= hi)
     if before is not None:
         mask &= region.inc_date < np.datetime64(pd.Timestamp(before).date(), "D")
-    return np.bincount(region.inc_village[mask], minlength=len(region.village_code)).astype(float)
+    n_v = len(region.village_code)
+    w = _local(region)[mask]
+    counts = np.bincount(region.inc_village[mask], weights=w, minlength=n_v).astype(float)
+    spread = float(np.sum(1.0 - w))
+    return counts + spread / n_v if spread > 0 else counts
 
 
 def window_days(start, end) -> int:
@@ -301,6 +337,7 @@ def _near_repeat(region: Region, which: str, as_of: np.datetime64, nr: Mapping) 
     age = (as_of - region.inc_date[j]) / DAY
     ok = (age > 0) & (age <= float(nr["max_age_days"]))
     k = 1.0 / ((1.0 + d[ok] / float(nr["distance_m"])) * (1.0 + age[ok] / float(nr["time_days"])))
+    k = k * _local(region)[j[ok]]
     return np.bincount(i[ok], weights=k, minlength=n).astype(float)
 
 
@@ -347,16 +384,19 @@ def features_as_of(
     before = age > 0
     sev_w = np.asarray(settings["severity_weights"], float)
     w_sev = sev_w[np.clip(region.inc_severity, 1, len(sev_w)) - 1]
+    loc = _local(region)
     decay = np.where(before, 0.5 ** (np.clip(age, 0, None) / float(settings["half_life_days"])),
-                     0.0) * w_sev
+                     0.0) * w_sev * loc
     vil: dict[str, np.ndarray] = {}
     for group, kinds in settings["kind_groups"].items():
         m = np.isin(region.inc_kind, list(kinds))
         vil[f"inc_{group}"] = np.bincount(region.inc_village, weights=decay * m, minlength=n_v)
         hist = m & before & (age <= float(settings["history_days"]))
-        vil[f"n_{group}"] = np.bincount(region.inc_village[hist], minlength=n_v).astype(float)
+        vil[f"n_{group}"] = np.bincount(region.inc_village[hist], weights=loc[hist],
+                                        minlength=n_v)
     recent = before & (age <= float(settings["recent_days"]))
-    vil["inc_recent"] = np.bincount(region.inc_village[recent], minlength=n_v).astype(float)
+    vil["inc_recent"] = np.bincount(region.inc_village[recent], weights=loc[recent],
+                                    minlength=n_v)
 
     same = [(s0, s1) for (_, st, s0, s1) in past_windows
             if st == stage and pd.Timestamp(s1) < pd.Timestamp(start)]

@@ -2,23 +2,28 @@
 
 How a stage is scored (:func:`score_stage`)
 -------------------------------------------
-1. *Training data* (rolling origins): every earlier stage window (all stages of the past
-   elections, ``past_windows``) that started before the stage's start and has at least
-   ``min_history_elections`` elections before it (so that its features have a history to
-   show) gives one row per village: the features as of the window's start
-   (:func:`riskmap.features.features_as_of`) and the number of incidents inside the window,
-   cut strictly before the stage's start.
-   All stages are pooled (the village-level effects are shared; each stage has its own
-   intercept, lightly penalised so that a stage never seen falls back to the common one)
-   because a single stage of a few past elections gives too few rows; the window length enters
-   as the offset ``log(window days)``.
+0. *Which windows* (:func:`select_windows`): the ``past_windows`` given (region.yaml's
+   ``past_elections``, or the built-in KPU calendars of :mod:`riskmap.calendars`); when they give
+   too few training windows, the current ``calendar`` shifted back by whole cycles
+   (:func:`rolling_windows`, the cycle chosen by :func:`rolling_period`).
+1. *Training data* (rolling origins): every earlier stage window that started before the
+   stage's start and has at least ``min_history_elections`` elections before it (so that its
+   features have a history to show) gives one row per village: the features as of the window's
+   start (:func:`riskmap.features.features_as_of`) and the number of incidents inside the
+   window, cut strictly before the stage's start. All stages are pooled (the village-level
+   effects are shared; each stage has its own intercept) because a single stage of a few past
+   elections gives too few rows; the window length enters as the offset ``log(window days)``
+   plus, with ``window_length_elasticity``, a ridge-penalised term ``b_days (log days - mean)``.
 2. *Poisson GLM* (``poisson_glm``): ``log E[y] = log(days) + b_0 + b_stage + sum_k b_k z_k``,
    ``z_k`` the standardised (mostly ``log1p``) features, ridge penalty ``alpha`` on the ``b_k``,
-   fitted by Newton's method (deterministic). With fewer than ``min_training_windows`` windows or
-   ``min_training_incidents`` incidents the model falls back to the *weighted index*
-   (``weighted_index``, IKP style: indicators scaled 0-1 over the villages, weighted, 0-100) whose
-   expected counts are the past regional rate of the stage spread in proportion to
-   ``index + 1``. ``model_info`` says which was used and why.
+   fitted by Newton's method (deterministic). The stage's total is then calibrated to its
+   training windows (:func:`stage_factors`) and to the latest election's level
+   (:func:`level_factor`); a stage whose windows held no incident gets the pooled rate (a
+   region-wide prior). With fewer than ``min_training_windows`` windows or
+   ``min_training_incidents`` incidents the model falls back to the calibrated *weighted index*
+   (``weighted_index``: last year's and the previous same stage's counts blended with an IKP
+   style index, :func:`fallback_shares`; total from :func:`fallback_total`). ``model_info``
+   says which was used and why.
 3. *Venue crowds* (``venue_effect: additive``, the default): the crowd exposure of the venues
    active in the window adds incidents rather than multiplying them,
    ``E[y] = days exp(b_0 + b_stage + sum_k b_k z_k) + g_stage x venue``, with one rate
@@ -28,7 +33,8 @@ How a stage is scored (:func:`score_stage`)
    the training windows (calibration in the large); the backtest reports it per class.
 4. ``risk_score`` = ``100 * log1p(mu / m) / log1p(max mu / m)`` with ``m`` the mean expected count
    of the villages (a monotone, scaled log of ``expected_incidents``; 0 when nothing is expected).
-   Classes follow from the rule in the ``classes`` section (:func:`assign_classes`).
+   Classes follow from the rule in the ``classes`` section (:func:`assign_classes`; the default
+   ``history`` thresholds come from :func:`history_thresholds`).
 5. *TPS*: a village's expected count is split among its TPS in proportion to
    ``(voters + 1) * ((1 - w) + w * local)``, ``local`` the TPS's near-repeat and venue exposure
    relative to its village's mean (``w`` = ``tps_local_weight``).
@@ -38,7 +44,8 @@ How a stage is scored (:func:`score_stage`)
    ``expected_incidents``.
 7. ``top_factors``: the village's positive contributions ``b_k (z_vk - mean_k z_k)`` (GLM; the
    additive venue term takes its share ``g venue / mu`` of the total) or
-   ``weight_k x indicator_vk`` (index), as shares, in Bahasa Indonesia.
+   ``weight_k x (indicator_vk - mean_k indicator)`` (index), as shares, in Bahasa Indonesia; a
+   phrase follows the sign of the contribution (high value raising risk, or low value).
 """
 
 from __future__ import annotations
@@ -171,12 +178,20 @@ class GLMFit:
     stages: list[str]
     mean: np.ndarray
     scale: np.ndarray
-    beta: np.ndarray              # [intercept, stage dummies..., terms...]
+    beta: np.ndarray              # [intercept, stage dummies..., terms..., (log days)]
     venue_rate: dict | None = None   # stage -> g_stage (additive venue effect)
+    days_mean: float | None = None   # mean log window days of the rows (elasticity term)
 
     @property
     def coef(self) -> np.ndarray:
-        return self.beta[1 + len(self.stages):]
+        return self.beta[1 + len(self.stages):1 + len(self.stages) + len(self.terms)]
+
+    @property
+    def days_coef(self) -> float:
+        """Deviation of the window-length elasticity from 1 (0 without the term)."""
+        if self.days_mean is None:
+            return 0.0
+        return float(self.beta[1 + len(self.stages) + len(self.terms)])
 
     def stage_effect(self, stage: str) -> float:
         if stage in self.stages:
@@ -195,8 +210,10 @@ class GLMFit:
         return (raw - self.mean) / self.scale
 
     def linear(self, raw: np.ndarray, *, stage: str, days: int) -> np.ndarray:
+        ld = np.log(days)
+        shift = 0.0 if self.days_mean is None else self.days_coef * (ld - self.days_mean)
         return (self.beta[0] + self.stage_effect(stage) + _matvec(self.z(raw), self.coef)
-                + np.log(days))
+                + ld + shift)
 
     def predict(self, raw: np.ndarray, *, stage: str, days: int,
                 venue: np.ndarray | None = None) -> np.ndarray:
@@ -317,6 +334,115 @@ def training_windows(past_windows: Sequence[tuple], before, *,
     return sorted(out, key=lambda w: (w[2], w[3], w[1], w[0]))
 
 
+def count_in_windows(region: Region, windows: Sequence[tuple]) -> float:
+    """Incidents (precision-weighted) dated inside any of ``windows`` (counted once per window)."""
+    total = 0.0
+    for _, _, s0, s1 in windows:
+        total += float(incident_counts(region, s0, s1).sum())
+    return total
+
+
+def rolling_windows(calendar: Mapping, *, period_years: int, first_date) -> list[tuple]:
+    """The current calendar's stage windows shifted back by ``k x period_years`` years (k >= 1),
+    as long as the shifted election starts on or after ``first_date`` (the first incident).
+
+    Named ``"rolling -<years> y"`` so that each shift acts as one earlier election.
+    """
+    if not calendar or first_date is None or period_years < 1:
+        return []
+    first_start = min(pd.Timestamp(a) for a, _ in calendar.values())
+    out = []
+    k = 1
+    while k * period_years <= 100:
+        shift = pd.DateOffset(years=k * period_years)
+        if first_start - shift < pd.Timestamp(first_date):
+            break
+        for stage, (a, b) in calendar.items():
+            out.append((f"rolling -{k * period_years} y", stage, pd.Timestamp(a) - shift,
+                        pd.Timestamp(b) - shift))
+        k += 1
+    return sorted(out, key=lambda w: (w[2], w[3], w[1]))
+
+
+def rolling_period(region: Region, calendar: Mapping, *, setting, first_date) -> tuple[int, dict]:
+    """The shift period (years) of the rolling windows and the incident rate per period tried.
+
+    ``setting`` an integer: that period. ``"auto"``: of 1-6 years, the period whose shifted
+    windows hold the highest incident rate per window-day (elections recur on a cycle, e.g. 5
+    years for Indonesia's national elections; a 1-year shift would mix election and quiet
+    years); ties go to the shorter period.
+    """
+    if setting != "auto":
+        return int(setting), {}
+    rates = {}
+    for p in range(1, 7):
+        ws = rolling_windows(calendar, period_years=p, first_date=first_date)
+        days = sum(window_days(a, b) for _, _, a, b in ws)
+        if days > 0:
+            rates[p] = count_in_windows(region, ws) / days
+    if not rates:
+        return 1, {}
+    best = max(rates, key=lambda p: (round(rates[p], 12), -p))
+    return best, {str(p): r for p, r in rates.items()}
+
+
+def enough_history(n_windows: int, n_incidents: float, model: Mapping) -> bool:
+    """Whether ``n_windows`` training windows with ``n_incidents`` suffice for the GLM."""
+    return (n_windows >= int(model["min_training_windows"])
+            and n_incidents >= float(model["min_training_incidents"]))
+
+
+def select_windows(region: Region, past_windows: Sequence[tuple], *, calendar: Mapping | None,
+                   start, model: Mapping, source: str,
+                   notes: Sequence[str] = ()) -> tuple[list[tuple], dict]:
+    """Choose the windows the stage's model trains and is backtested on.
+
+    The calendars (``past_windows``, from ``source``) are used when they give enough training
+    windows (:func:`enough_history`) before ``start``; otherwise, with ``rolling_windows`` on
+    and a current ``calendar``, the current calendar shifted back in whole periods
+    (:func:`rolling_windows`) when that gives more training windows.
+    """
+    min_hist = int(model["min_history_elections"])
+    train = training_windows(past_windows, start, min_history=min_hist)
+    n_inc = count_in_windows(region, train)
+    info = {"source": source, "elections": _names(past_windows), "notes": list(notes),
+            "n_training_windows": len(train), "n_training_incidents": round(n_inc, 3)}
+    if enough_history(len(train), n_inc, model):
+        info["reason"] = f"{len(train)} windows from {source} with {n_inc:.0f} incidents"
+        return list(past_windows), info
+    thin = (f"{source} gives {len(train)} training windows with {n_inc:.0f} incidents "
+            f"before {pd.Timestamp(start).date()} (minimum {model['min_training_windows']} "
+            f"windows and {model['min_training_incidents']} incidents)")
+    if not model["rolling_windows"] or not calendar or len(region.inc_date) == 0:
+        info["reason"] = thin
+        return list(past_windows), info
+    first = pd.Timestamp(region.inc_date.min())
+    period, rates = rolling_period(region, calendar, setting=model["rolling_period_years"],
+                                   first_date=first)
+    rolled = rolling_windows(calendar, period_years=period, first_date=first)
+    r_train = training_windows(rolled, start, min_history=min_hist)
+    r_inc = count_in_windows(region, r_train)
+    if len(r_train) <= len(train) and not enough_history(len(r_train), r_inc, model):
+        info["reason"] = thin + "; rolling windows give no more"
+        return list(past_windows), info
+    info = {"source": "rolling windows", "elections": _names(rolled),
+            "notes": [*notes, thin], "period_years": period,
+            "rate_per_day_by_period": rates,
+            "n_training_windows": len(r_train), "n_training_incidents": round(r_inc, 3),
+            "reason": (f"{thin}: rolling windows, the current calendar shifted back by "
+                       f"multiples of {period} "
+                       f"years (same windows in earlier cycles) gives {len(r_train)} windows "
+                       f"with {r_inc:.0f} incidents")}
+    return rolled, info
+
+
+def _names(windows: Sequence[tuple]) -> list[str]:
+    first: dict = {}
+    for name, _, a, _ in windows:
+        first[str(name)] = min(first.get(str(name), pd.Timestamp(a)), pd.Timestamp(a))
+    return sorted(first, key=lambda n: (first[n], n))
+
+
 def glm_columns(terms: Sequence[str], model: Mapping) -> list[int]:
     """Columns of the terms in the GLM's log-linear part (the venue term is additive apart)."""
     return [j for j, t in enumerate(terms)
@@ -343,6 +469,13 @@ def fit_glm(store: WindowStore, windows: Sequence[tuple], *, model: Mapping) -> 
     X = np.column_stack([np.ones(len(y)), dummies, (raw - mean) / scale])
     penalty = np.concatenate([[0.0], np.full(len(stages), float(model["stage_alpha"])),
                               np.full(raw.shape[1], float(model["alpha"]))])
+    days_mean = None
+    if model["window_length_elasticity"]:
+        # incidents need not grow in proportion to a window's length (a 200-day campaign
+        # does not hold ten times a 20-day one's): exponent 1 + b_days, b_days ridge-penalised
+        days_mean = float(offset.mean())
+        X = np.column_stack([X, offset - days_mean])
+        penalty = np.concatenate([penalty, [float(model["alpha"])]])
     glm_terms = [store.terms[j] for j in cols]
     if model["venue_effect"] == "additive" and "venue" in store.terms:
         G = np.zeros((len(y), len(stages)))
@@ -354,9 +487,10 @@ def fit_glm(store: WindowStore, windows: Sequence[tuple], *, model: Mapping) -> 
         rates = {st: float(g) for st, g in zip(stages, gamma, strict=True)
                  if G[:, stages.index(st)].any()}
         return GLMFit(terms=glm_terms, stages=stages, mean=mean, scale=scale, beta=beta,
-                      venue_rate=rates)
+                      venue_rate=rates, days_mean=days_mean)
     beta = fit_poisson_glm(X, y, offset, penalty, max_iter=int(model["max_iter"]))
-    return GLMFit(terms=glm_terms, stages=stages, mean=mean, scale=scale, beta=beta)
+    return GLMFit(terms=glm_terms, stages=stages, mean=mean, scale=scale, beta=beta,
+                  days_mean=days_mean)
 
 
 # --------------------------------------------------------------------------------------------
@@ -416,10 +550,70 @@ def risk_score_from_expected(expected: np.ndarray) -> np.ndarray:
     return np.round(100.0 * np.log1p(mu / m) / np.log1p(mu.max() / m), 1)
 
 
+CLASS_KEYS = ("rawan", "sangat_rawan")
+
+
+def history_thresholds(store: WindowStore, *, stage: str, days: int,
+                       classes: Mapping) -> dict | None:
+    """Class thresholds on expected incidents calibrated on the region's own history.
+
+    The village counts of the stage's earlier windows (all earlier windows when the stage has
+    none), each scaled to a window of ``days`` days, give a mean and a standard deviation:
+    ``rawan`` is the mean, ``sangat_rawan`` the mean + ``history_sd`` sd (IKP's mean +- sd
+    cut, applied to what the region's villages saw before). ``None`` unless the method is
+    ``history`` or when the history holds no incident (the ``shares`` rule is used then).
+    """
+    cfg = class_settings(classes)
+    if cfg["method"] != "history":
+        return None
+    past = training_windows(store.past_windows, store.cutoff)
+    same = [w for w in past if w[1] == stage]
+    use = same or past
+    if not use:
+        return None
+    vals = np.concatenate([store.target(s0, s1) * days / window_days(s0, s1)
+                           for _, _, s0, s1 in use])
+    if vals.sum() <= 0:
+        return None
+    m, sd = float(vals.mean()), float(vals.std())
+    return {"rawan": m, "sangat_rawan": m + float(cfg["history_sd"]) * sd,
+            "windows": len(use), "same_stage": bool(same)}
+
+
+def class_rule_text(classes: Mapping, thresholds: Mapping | None) -> str:
+    """The rule that made the classes, in plain words (English, for model.json / plan.json)."""
+    cfg = class_settings(classes)
+    method = cfg["method"]
+    shares = (f"shares: the top {cfg['sangat_rawan_share']:.0%} of villages by expected "
+              f"incidents sangat rawan, the next {cfg['rawan_share']:.0%} rawan")
+    if method == "history":
+        if thresholds is None:
+            return ("history thresholds impossible (no incident in earlier windows): fixed "
+                    f"thresholds on expected incidents, sangat rawan >= "
+                    f"{cfg['sangat_rawan_threshold']}, rawan >= {cfg['rawan_threshold']}")
+        what = ("this stage's" if thresholds["same_stage"] else "all")
+        return (f"history: sangat rawan where expected incidents >= "
+                f"{thresholds['sangat_rawan']:.3f} (mean + {cfg['history_sd']} sd of the "
+                f"village counts in {thresholds['windows']} of {what} earlier windows, scaled "
+                f"to this window), rawan >= {thresholds['rawan']:.3f} (their mean); a TPS's "
+                "thresholds are scaled by villages per TPS")
+    if method == "shares":
+        return shares
+    if method == "thresholds":
+        return (f"thresholds on {cfg['threshold_on']}: sangat rawan >= "
+                f"{cfg['sangat_rawan_threshold']}, rawan >= {cfg['rawan_threshold']}")
+    return "sd: risk score >= mean + 1 sd sangat rawan, >= mean rawan"
+
+
 def assign_classes(expected: np.ndarray, *, classes: Mapping,
-                   score: np.ndarray | None = None) -> np.ndarray:
+                   score: np.ndarray | None = None,
+                   thresholds: Mapping | None = None) -> np.ndarray:
     """Return ``kurang_rawan`` / ``rawan`` / ``sangat_rawan`` per row by the configured rule.
 
+    ``method: history`` (with ``thresholds`` from :func:`history_thresholds`): expected
+    incidents at least ``thresholds["sangat_rawan"]`` / ``["rawan"]``, so the number of rawan
+    villages follows the expected incidents; without thresholds (no incident on record) the
+    fixed ``sangat_rawan_threshold`` / ``rawan_threshold`` on expected incidents apply.
     ``method: shares``: the top ``round(sangat_rawan_share x n)`` rows by expected incidents
     are sangat rawan, the next ``round(rawan_share x n)`` rawan (a row's rank counts every row
     at least as high, so tied rows share a class; rows expecting nothing stay kurang rawan).
@@ -434,6 +628,14 @@ def assign_classes(expected: np.ndarray, *, classes: Mapping,
     if n == 0:
         return out
     method = cfg["method"]
+    if method == "history":
+        positive = mu > 0
+        if thresholds is None:   # no incident on record: the fixed thresholds on expected
+            thresholds = {"rawan": cfg["rawan_threshold"],
+                          "sangat_rawan": cfg["sangat_rawan_threshold"]}
+        out[(mu >= float(thresholds["rawan"])) & positive] = "rawan"
+        out[(mu >= float(thresholds["sangat_rawan"])) & positive] = "sangat_rawan"
+        return out
     if method == "shares":
         higher_or_equal = np.searchsorted(np.sort(-mu), -mu, side="right")
         k_sangat = int(np.floor(float(cfg["sangat_rawan_share"]) * n + 0.5))
@@ -455,7 +657,8 @@ def assign_classes(expected: np.ndarray, *, classes: Mapping,
         out[(s >= m) & (sd > 0)] = "rawan"
         out[(s >= m + sd) & (sd > 0)] = "sangat_rawan"
         return out
-    raise ValueError(f"classes.method: unknown method {method!r} (shares, thresholds or sd)")
+    raise ValueError(f"classes.method: unknown method {method!r} "
+                     "(history, shares, thresholds or sd)")
 
 
 def bump_classes(classes: np.ndarray, mask: np.ndarray, minimum: str) -> np.ndarray:
@@ -487,6 +690,7 @@ class WindowMap:
     reason: str
     n_training_windows: int
     info: dict = field(default_factory=dict)
+    expected_before_level: np.ndarray | None = None
 
 
 def choose_model(n_windows: int, n_incidents: float, model: Mapping) -> tuple[str, str]:
@@ -505,7 +709,9 @@ def choose_model(n_windows: int, n_incidents: float, model: Mapping) -> tuple[st
         return "poisson_glm", f"Poisson GLM requested in the configuration; {detail}"
     if enough:
         return "poisson_glm", f"Poisson GLM fitted on {detail}"
-    return "weighted_index", f"history too thin for a fitted model: {detail}"
+    return "weighted_index", (f"history too thin for a fitted model: {detail}; calibrated "
+                              "fallback (last year's and the previous same stage's counts "
+                              "with the weighted index)")
 
 
 def _with_additive_venue(contributions: np.ndarray, higher: np.ndarray, venue_part: np.ndarray,
@@ -520,6 +726,113 @@ def _with_additive_venue(contributions: np.ndarray, higher: np.ndarray, venue_pa
             np.column_stack([higher, venue > 0]))
 
 
+def fitted_totals(store: WindowStore, fit: GLMFit, windows: Sequence[tuple], *,
+                  model: Mapping) -> list[tuple[tuple, float, float]]:
+    """``(window, observed, fitted expected)`` of every training window."""
+    cols = glm_columns(store.terms, model)
+    out = []
+    for w in windows:
+        _, st, s0, s1 = w
+        venue = store.venue(st, s0, s1) if "venue" in store.terms else None
+        exp = float(fit.predict(store.raw(st, s0, s1)[:, cols], stage=st,
+                                days=window_days(s0, s1), venue=venue).sum())
+        out.append((w, float(store.target(s0, s1).sum()), exp))
+    return out
+
+
+def stage_factors(totals: Sequence[tuple], *, model: Mapping) -> dict:
+    """Per-stage calibration of the totals: ``(observed + k) / (expected + k)`` over the
+    stage's training windows, ``k = stage_prior_incidents`` (a gamma prior centred on the
+    fitted model, so a stage with few incidents stays near it). The fitted stage intercepts
+    alone do not make the totals agree when venue crowds add incidents (a rate >= 0 per stage)."""
+    k = float(model["stage_prior_incidents"])
+    obs: dict = {}
+    exp: dict = {}
+    for (_, st, _, _), o, e in totals:
+        obs[st] = obs.get(st, 0.0) + o
+        exp[st] = exp.get(st, 0.0) + e
+    return {st: ((obs[st] + k) / (exp[st] + k) if exp[st] + k > 0 else 1.0) for st in obs}
+
+
+def level_factor(store: WindowStore, fit: GLMFit, windows: Sequence[tuple], *,
+                 model: Mapping, totals: Sequence[tuple] | None = None,
+                 by_stage: Mapping | None = None) -> tuple[float, dict]:
+    """Recalibration of the expected totals to the recent level.
+
+    The windows of the latest training election (by start) give ``observed`` and the fitted
+    model's ``expected`` incidents; the factor is ``(observed + k) / (expected + k)`` with
+    ``k = level_prior_incidents`` (a gamma prior centred on no change, so a thin recent record
+    moves the level little). ``level: none`` gives 1.
+    """
+    if model["level"] == "none" or not windows:
+        return 1.0, {"level": "none"}
+    last = max(windows, key=lambda w: (pd.Timestamp(w[2]), str(w[0])))[0]
+    if totals is None:
+        totals = fitted_totals(store, fit, windows, model=model)
+    by_stage = by_stage or {}
+    obs = exp = 0.0
+    for w, o, e in totals:
+        if w[0] == last:
+            obs += o
+            exp += e * float(by_stage.get(w[1], 1.0))
+    k = float(model["level_prior_incidents"])
+    factor = (obs + k) / (exp + k) if exp + k > 0 else 1.0
+    return float(factor), {"level": "recent", "level_windows": str(last),
+                           "level_observed": obs, "level_expected": exp,
+                           "level_factor": float(factor)}
+
+
+def fallback_shares(store: WindowStore, *, stage: str, start, end, index: np.ndarray,
+                    model: Mapping) -> tuple[np.ndarray, dict]:
+    """Village shares of the fallback map: a blend of last year's counts, the previous
+    same-stage window's counts and the weighted index (each smoothed, each summing to 1)."""
+    n_v = len(store.region.village_code)
+    start = pd.Timestamp(start)
+    parts = {
+        "last_year": incident_counts(store.region, start - pd.Timedelta(days=365),
+                                     start - pd.Timedelta(days=1)),
+        "previous_same_stage": previous_same_stage(store, stage, start),
+        "index": index / 100.0,
+    }
+    weights = {k: float(v) for k, v in model["fallback_blend"].items()}
+    share = np.zeros(n_v)
+    used = {}
+    for name, x in parts.items():
+        w = weights.get(name, 0.0)
+        if w <= 0:
+            continue
+        x = np.clip(np.asarray(x, float), 0.0, None)
+        if name != "index" and x.sum() <= 0:
+            continue
+        sm = x + 0.1 * (x.sum() / n_v if x.sum() > 0 else 1.0)
+        share += w * sm / sm.sum()
+        used[name] = w
+    if share.sum() <= 0:
+        share = np.full(n_v, 1.0)
+    return share / share.sum(), used
+
+
+def fallback_total(store: WindowStore, *, stage: str, days: int, before,
+                   windows: Sequence[tuple], model: Mapping) -> tuple[float, str]:
+    """Expected regional total of the fallback map and where it came from: the rate of the
+    stage's earlier windows, else the recent rate (``history_days`` before), else the prior."""
+    same = [w for w in windows if w[1] == stage]
+    if same:
+        n = sum(store.target(s0, s1).sum() for _, _, s0, s1 in same)
+        d = sum(window_days(s0, s1) for _, _, s0, s1 in same)
+        if n > 0:
+            return float(n / d * days), f"rate of {len(same)} earlier {stage} windows"
+    b = pd.Timestamp(before)
+    span = int(model["recent_rate_days"])
+    n = float(incident_counts(store.region, b - pd.Timedelta(days=span),
+                              b - pd.Timedelta(days=1)).sum())
+    if n > 0:
+        return n / span * days, f"recent rate ({n:.0f} incidents in the last {span} days)"
+    prior = float(model["prior_incidents_per_year"]) / 365.0 * days
+    return prior, (f"no incident on record: prior of {model['prior_incidents_per_year']} "
+                   "incidents a year")
+
+
 def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping) -> WindowMap:
     """Make the map of ``[start, end]`` as of ``start`` from the windows before it."""
     windows = training_windows(store.past_windows, start,
@@ -531,19 +844,42 @@ def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping) ->
     terms = store.terms
     venue_j = terms.index("venue") if "venue" in terms else None
     names = list(terms)
+    before_level = None
     if kind == "poisson_glm":
         fit = fit_glm(store, windows, model=model)
         raw = raw[:, glm_columns(terms, model)]
         names = list(fit.terms)
         venue_j = names.index("venue") if "venue" in names else None
         venue = store.venue(stage, start, end) if "venue" in terms else np.zeros(len(raw))
-        mu = fit.predict(raw, stage=stage, days=days, venue=venue)
+        stage_n = float(sum(store.target(s0, s1).sum() for _, st, s0, s1 in windows
+                            if st == stage))
+        prior_note = None
+        as_stage = stage
+        if stage_n <= 0:
+            # a stage whose training windows held nothing: the pooled rate of every stage
+            as_stage = "__pooled__"
+            n_st = sum(1 for w in windows if w[1] == stage)
+            prior_note = (f"the {n_st} training windows of this stage held no incident: "
+                          "region-wide prior (the pooled rate per day of all training windows "
+                          "x this window's days, spread by the model's relative risks)")
+        mu = fit.predict(raw, stage=as_stage, days=days, venue=venue)
+        if prior_note is not None and mu.sum() > 0:
+            pooled_rate = n_inc / sum(window_days(s0, s1) for _, _, s0, s1 in windows)
+            mu = mu * (pooled_rate * days / mu.sum())
+        totals = fitted_totals(store, fit, windows, model=model)
+        by_stage = stage_factors(totals, model=model)
+        s_factor = float(by_stage.get(stage, 1.0)) if prior_note is None else 1.0
+        factor, level_info = level_factor(store, fit, windows, model=model, totals=totals,
+                                          by_stage=by_stage)
+        before_level = mu * s_factor
+        factor = factor * s_factor
+        mu = mu * factor
         z = fit.z(raw)
         contributions = (z - z.mean(axis=0)) * fit.coef
-        higher = z > z.mean(axis=0)
+        higher = np.broadcast_to(fit.coef > 0, contributions.shape).copy()
         venue_part = np.zeros(len(mu))
         if fit.venue_rate is not None:
-            venue_part = fit.rate_for(stage) * venue
+            venue_part = fit.rate_for(as_stage) * venue * factor
             contributions, higher = _with_additive_venue(contributions, higher, venue_part, mu,
                                                          venue)
             names = [*fit.terms, "venue"]
@@ -560,29 +896,41 @@ def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping) ->
             "intercept": float(fit.beta[0]),
             "venue_effect": model["venue_effect"],
             "n_training_rows": int(len(windows) * len(store.region.village_code)),
-            "n_training_incidents": int(n_inc),
+            "n_training_incidents": int(round(n_inc)),
             "alpha": float(model["alpha"]),
+            "window_length_exponent": 1.0 + fit.days_coef,
+            "stage_calibration": by_stage,
+            **level_info,
         }
+        if prior_note:
+            info["prior"] = prior_note
         if fit.venue_rate is not None:
             info["venue_rate_per_stage"] = dict(fit.venue_rate)
     else:
         weights = index_weights_for(terms, model)
         index, parts = weighted_index(raw, weights)
+        share, used = fallback_shares(store, stage=stage, start=start, end=end, index=index,
+                                      model=model)
         # the regional rate needs no feature history: every earlier window counts here
-        total = stage_rate_total(store, stage=stage, days=days, before=start,
-                                 windows=training_windows(store.past_windows, start))
-        share = (index + 1.0) / np.sum(index + 1.0)
+        total, total_from = fallback_total(store, stage=stage, days=days, before=start,
+                                           windows=training_windows(store.past_windows, start),
+                                           model=model)
         mu = total * share
-        contributions = parts
-        higher = raw > raw.mean(axis=0)
-        venue_part = (mu * parts[:, venue_j] / (index + 1.0) if venue_j is not None
-                      else np.zeros(len(mu)))
+        # a term adds risk where the village's indicator is above the region's mean
+        contributions = parts - parts.mean(axis=0)
+        higher = np.ones(contributions.shape, bool)
+        venue_part = (mu * parts[:, venue_j] / np.maximum(index, 1e-9) * (index > 0)
+                      * used.get("index", 0.0) if venue_j is not None else np.zeros(len(mu)))
         info = {"terms": list(terms), "index_weights": dict(zip(terms, map(float, weights),
                                                                 strict=True)),
-                "expected_total": float(total), "n_training_incidents": int(n_inc)}
+                "fallback_blend": used, "expected_total": float(total),
+                "expected_total_from": total_from, "n_training_incidents": int(round(n_inc))}
+        if "prior" in total_from:
+            info["prior"] = total_from
     return WindowMap(expected=mu, contributions=contributions, venue_part=venue_part,
                      higher=higher, names=names, model=kind, reason=reason,
-                     n_training_windows=len(windows), info=info)
+                     n_training_windows=len(windows), info=info,
+                     expected_before_level=before_level)
 
 
 # --------------------------------------------------------------------------------------------
@@ -634,6 +982,9 @@ def score_stage(
     features: Mapping | None = None,
     model: Mapping | None = None,
     classes: Mapping | None = None,
+    calendar: Mapping | None = None,
+    window_source: str = "region.yaml",
+    window_notes: Sequence[str] = (),
 ) -> ScoreResult:
     """Score one stage window: expected incidents, classes and reasons per village and TPS.
 
@@ -648,6 +999,12 @@ def score_stage(
         ``(election, stage, start, end)`` of earlier elections' stage windows.
     features, model, classes
         The merged config sections (see their schemas).
+    calendar
+        The current election's stages, ``stage -> (start, end)`` (default: this stage only);
+        shifted back in whole periods it gives the rolling windows (:func:`select_windows`).
+    window_source, window_notes
+        Where ``past_windows`` came from (``region.yaml``, ``built-in calendar``...) and notes
+        on them, reported in the model info.
     """
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     # no look-ahead: nothing dated on or after the stage's start reaches the model
@@ -655,18 +1012,25 @@ def score_stage(
     fset = feature_settings(features)
     mset = model_settings(model)
     cset = class_settings(classes)
-    region = prepare_region(areas, tps, venues, incidents, units)
+    region = prepare_region(areas, tps, venues, incidents, units,
+                            precision_local=fset["precision_local_share"])
     terms = model_terms(fset, exclude=mset["exclude_terms"])
-    store = WindowStore(region, settings=fset, past_windows=past_windows, cutoff=start,
+    cal = dict(calendar) if calendar else {stage: (start, end)}
+    windows, window_info = select_windows(region, past_windows, calendar=cal, start=start,
+                                          model=mset, source=window_source, notes=window_notes)
+    store = WindowStore(region, settings=fset, past_windows=windows, cutoff=start,
                         terms=terms)
     wmap = map_window(store, stage=stage, start=start, end=end, model=mset)
     wf = store.features(stage, start, end)
+    backtest = run_backtest(store, stage=stage, model=mset, classes=cset)
     mu = wmap.expected
     n_v = len(region.village_code)
 
     # villages
     score = risk_score_from_expected(mu)
-    vclass = assign_classes(mu, classes=cset, score=score)
+    thresholds = history_thresholds(store, stage=stage, days=window_days(start, end),
+                                    classes=cset)
+    vclass = assign_classes(mu, classes=cset, score=score, thresholds=thresholds)
     rows = _factor_rows(wf, region)
     texts = top_factors_text(wmap.contributions, wmap.names, rows, stage=stage,
                              n_factors=int(mset["top_factors"]),
@@ -686,7 +1050,10 @@ def score_stage(
     tvil = wf.tps["village"].to_numpy(int)
     t_mu = mu[tvil] * share if len(tvil) else np.zeros(0)
     t_score = risk_score_from_expected(t_mu)
-    t_class = assign_classes(t_mu, classes=cset, score=t_score)
+    per_tps = (n_v / max(len(tvil), 1)) if len(tvil) else 1.0
+    t_thresholds = (None if thresholds is None
+                    else {k: v * per_tps for k, v in thresholds.items() if k in CLASS_KEYS})
+    t_class = assign_classes(t_mu, classes=cset, score=t_score, thresholds=t_thresholds)
     t_class = bump_classes(t_class, wf.tps["hard_to_reach"].to_numpy(bool),
                            str(cset["tps_hard_to_reach_min_class"]))
     near_kind = _nearest_active_kind(wf, region, max_m=500.0)
@@ -718,11 +1085,22 @@ def score_stage(
                                "expected_incidents": np.round(exp_v[active], 4)})
     venue_risk = venue_risk.sort_values("venue_id", kind="stable").reset_index(drop=True)
 
-    backtest = run_backtest(store, stage=stage, model=mset, classes=cset)
+    used = training_windows(windows, start, min_history=int(mset["min_history_elections"]))
+    window_info["windows"] = [{"election": str(w[0]), "stage": w[1],
+                               "start": str(pd.Timestamp(w[2]).date()),
+                               "end": str(pd.Timestamp(w[3]).date())} for w in used]
+    backtest = {"training_windows": window_info, **backtest}
     model_info = bt.rounded({
         "model": wmap.model,
         "reason": wmap.reason,
         "n_training_windows": wmap.n_training_windows,
+        "training_windows_source": window_info["source"],
+        "training_windows_reason": window_info.get("reason", ""),
+        "training_windows_notes": window_info.get("notes", []),
+        "class_rule": class_rule_text(cset, thresholds),
+        "location_precision": ("incidents.csv geo_precision: share kept at the village "
+                               f"{list(fset['precision_local_share'])} for precision 1/2/3, "
+                               "the rest spread evenly over the region's villages"),
         "training_design": ("all stages of the past elections pooled (stage intercepts, "
                             "offset log window days); features as of each window's start"),
         "expected_total": float(mu.sum()),
@@ -782,13 +1160,18 @@ def run_backtest(store: WindowStore, *, stage: str, model: Mapping, classes: Map
     """Rolling-origin backtest on the past windows of ``stage`` (each forecast with data
     before its start only), with the two baselines."""
     origins = [w for w in training_windows(store.past_windows, store.cutoff) if w[1] == stage]
+    days = window_days(*origins[-1][2:4]) if origins else 1
+    thresholds = history_thresholds(store, stage=stage, days=days, classes=classes)
     area = store.region.area_km2
     shares = [float(s) for s in model["area_shares"]]
 
     def predict(origin):
         wm = map_window(store, stage=origin[1], start=origin[2], end=origin[3], model=model)
-        return {"expected": wm.expected, "model": wm.model,
-                "n_training_windows": wm.n_training_windows}
+        out = {"expected": wm.expected, "model": wm.model,
+               "n_training_windows": wm.n_training_windows}
+        if wm.expected_before_level is not None:
+            out["expected_before_level"] = wm.expected_before_level
+        return out
 
     def baselines(origin):
         return {"previous_same_stage": previous_same_stage(store, origin[1], origin[2]),
@@ -798,7 +1181,8 @@ def run_backtest(store: WindowStore, *, stage: str, model: Mapping, classes: Map
     res = bt.rolling_origin_backtest(
         origins, predict=predict, observed=lambda o: store.target(o[2], o[3]),
         baselines=baselines, area=area,
-        classify=lambda e: assign_classes(e, classes=classes), shares=shares)
+        classify=lambda e: assign_classes(e, classes=classes, thresholds=thresholds),
+        shares=shares)
     res = {
         "ranking": "villages ranked by expected incidents per km2; area budget filled in that "
                    "order, the boundary village counted pro rata",

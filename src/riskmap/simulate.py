@@ -109,6 +109,9 @@ class SimParams:
     venue_spread_m: float = 150.0
     background_per_year: float = 8.0
     campaign_sites_per_village: float = 0.12
+    contest_form: str = "linear"      # "step": x contest_step_factor where closeness > 0.8
+    contest_step_factor: float = 3.0
+    hidden_field_sigma: float = 0.0   # > 0: a smooth spatial covariate the model never sees
 
 
 @dataclass
@@ -229,6 +232,7 @@ def simulate_region(
     params: SimParams | None = None,
     lon: float = 113.9,
     lat: float = -1.1,
+    calendar: str = "cycle",
 ) -> SimRegion:
     """Make a planted-truth region (deterministic for a seed).
 
@@ -242,6 +246,11 @@ def simulate_region(
         Earlier elections (every five years before 2024) with all five stages.
     lon, lat
         Where the region's south-west corner lies (WGS84); its UTM zone is the CRS.
+    calendar
+        ``cycle``: the 2024 calendar repeated every five years (``n_past_elections`` earlier
+        elections); ``builtin``: the built-in KPU calendars of the national elections before
+        Pemilu 2024 (:mod:`riskmap.calendars`: Pemilu Legislatif and Presiden 2014, Pemilu
+        2019), the current election Pemilu 2024 (``n_past_elections`` is ignored).
     """
     p = params or SimParams()
     rng = np.random.default_rng(seed)
@@ -315,8 +324,7 @@ def simulate_region(
     units = gpd.GeoDataFrame(unit_rows, geometry="geometry", crs=crs)
 
     # elections and venues
-    elections = [{"name": f"Pemilu {2024 - 5 * k}", "stages": _calendar(5 * k)}
-                 for k in range(n_past_elections, -1, -1)]
+    elections = _elections(calendar, n_past_elections)
     venue_rows = [
         {"venue_id": "KPU-SIM", "kind": "kpu_office", "name": "Kantor KPU Kabupaten",
          "start": pd.NaT, "end": pd.NaT, "expected_crowd": 300.0,
@@ -332,7 +340,7 @@ def simulate_region(
                            "geometry": _point_in(polys[seat], settle[seat], 200.0, rng)})
     pv = voters_v / voters_v.sum()
     for e in elections:
-        year = e["name"][-4:]
+        year = e.get("tag", e["name"][-4:])
         c0, c1 = e["stages"]["campaign"]
         q1 = e["stages"]["quiet_period"][1]
         n_sites = max(int(rng.poisson(p.campaign_sites_per_village * n_vil)), 1)
@@ -369,7 +377,12 @@ def simulate_region(
     hot = rng.choice(n_vil, size=n_hot, replace=False, p=pv)
     h[hot] *= p.hot_factor
     close = 1.0 - base_margin
-    h *= np.exp(p.contest_effect * (close - close.mean()))
+    if p.contest_form == "step":
+        h *= np.where(close > 0.8, p.contest_step_factor, 1.0)
+    else:
+        h *= np.exp(p.contest_effect * (close - close.mean()))
+    if p.hidden_field_sigma > 0:
+        h *= np.exp(p.hidden_field_sigma * _hidden_field(np.asarray(settle), rng))
     share_v = voters_v * h / np.sum(voters_v * h)
 
     vil_geoms = np.asarray(polys, dtype=object)
@@ -448,6 +461,41 @@ def simulate_region(
         areas=areas, tps=tps, venues=venues, incidents=frame, units=units,
         stages=current["stages"], past_elections=elections[:-1], truth=truth,
         personnel=int(units["personnel"].sum()))
+
+
+def _elections(calendar: str, n_past: int) -> list[dict]:
+    """The simulated elections, oldest first, the current one last."""
+    if calendar == "cycle":
+        return [{"name": f"Pemilu {2024 - 5 * k}", "stages": _calendar(5 * k)}
+                for k in range(n_past, -1, -1)]
+    if calendar == "builtin":
+        from riskmap.calendars import builtin_elections
+
+        nat = [e for e in builtin_elections() if e["kind"] == "national" and e["year"] <= 2024
+               and set(e["stages"]) == set(STAGES)]
+        tags = {}
+        out = []
+        for e in nat:
+            tag = str(e["year"])
+            tags[tag] = tags.get(tag, 0) + 1
+            out.append({"name": e["name"], "stages": dict(e["stages"]),
+                        "tag": tag if tags[tag] == 1 else f"{tag}-{tags[tag]}"})
+        return out
+    raise ValueError(f"calendar: unknown {calendar!r}; cycle or builtin")
+
+
+def _hidden_field(xy: np.ndarray, rng: np.random.Generator, n_bumps: int = 6) -> np.ndarray:
+    """A smooth standardised field over the points: a sum of Gaussian bumps (a covariate such
+    as a market or a mine that the model does not see)."""
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    span = float(np.max(hi - lo)) or 1.0
+    centres = lo + rng.uniform(0, 1, (n_bumps, 2)) * (hi - lo)
+    width = span * rng.uniform(0.08, 0.2, n_bumps)
+    sign = rng.choice([-1.0, 1.0], n_bumps)
+    d2 = ((xy[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+    f = (sign * np.exp(-d2 / (2 * width ** 2))).sum(axis=1)
+    sd = f.std()
+    return (f - f.mean()) / sd if sd > 0 else np.zeros(len(f))
 
 
 def _venue_weights(venues: gpd.GeoDataFrame, stage: str, a, b, p: SimParams) -> np.ndarray:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
+import pandas as pd
+
+from riskmap.calendars import past_windows_for_region
 from riskmap.model import score_stage
 from riskmap.steps._common import (
     WorkTables,
@@ -29,8 +32,17 @@ AREA_COLUMNS = [
 
 
 def score_tables(work: WorkTables, stage: str, params: dict):
-    """Run the model for one stage on the ingested tables."""
+    """Run the model for one stage on the ingested tables.
+
+    Training windows: region.yaml's ``past_elections`` when listed, else the built-in KPU
+    calendars (national elections and the Pilkada listed under ``pilkada``), else rolling
+    windows (chosen inside the model).
+    """
     start, end = work.stage_window(stage)
+    region = work.meta["region"]
+    windows, info = past_windows_for_region(region)
+    calendar = {s: (pd.Timestamp(w["start"]), pd.Timestamp(w["end"]))
+                for s, w in (region.get("stages") or {}).items()}
     return score_stage(
         work.utm("areas"),
         work.utm("tps"),
@@ -40,10 +52,13 @@ def score_tables(work: WorkTables, stage: str, params: dict):
         stage=stage,
         start=start,
         end=end,
-        past_windows=work.past_windows(),
+        past_windows=windows,
         features=params["features"],
         model=params["model"],
         classes=params["classes"],
+        calendar=calendar,
+        window_source=info["source"],
+        window_notes=info["notes"],
     )
 
 
