@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import geopandas as gpd
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -463,3 +464,38 @@ def nearest_unit(
     best = np.argmin(tr.minutes, axis=0)  # first minimum -> smallest unit_id on ties
     cols = np.arange(m)
     return sel[best], Travel(tr.km[best, cols], tr.minutes[best, cols], tr.network[best, cols])
+
+
+def to_lonlat(crs: Any, pts: np.ndarray, decimals: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """Longitude and latitude (WGS84, rounded) of projected points ``(n, 2)``."""
+    pts = xy(np.asarray(pts, float))
+    if len(pts) == 0:
+        return np.zeros(0), np.zeros(0)
+    geo = gpd.GeoSeries(gpd.points_from_xy(pts[:, 0], pts[:, 1]), crs=crs).to_crs("EPSG:4326")
+    return (np.round(geo.x.to_numpy(float), decimals), np.round(geo.y.to_numpy(float), decimals))
+
+
+def village_at(areas: gpd.GeoDataFrame, pts: np.ndarray) -> np.ndarray:
+    """Row position in ``areas`` of the village holding each point (the nearest when outside).
+
+    Returns -1 for every point when ``areas`` is empty. Ties (a point on a shared border) go
+    to the first village in table order.
+    """
+    pts = xy(np.asarray(pts, float))
+    out = np.full(len(pts), -1, dtype=int)
+    if len(pts) == 0 or len(areas) == 0:
+        return out
+    geoms = gpd.GeoSeries(gpd.points_from_xy(pts[:, 0], pts[:, 1]), crs=areas.crs)
+    hit_pt, hit_area = areas.sindex.query(geoms, predicate="intersects")
+    order = np.lexsort((hit_area, hit_pt))
+    for p, a in zip(hit_pt[order], hit_area[order], strict=True):
+        if out[p] < 0:
+            out[p] = int(a)
+    miss = np.nonzero(out < 0)[0]
+    if len(miss):
+        near_pt, near_area = areas.sindex.nearest(geoms.iloc[miss], return_all=True)
+        order = np.lexsort((near_area, near_pt))
+        for p, a in zip(near_pt[order], near_area[order], strict=True):
+            if out[miss[p]] < 0:
+                out[miss[p]] = int(a)
+    return out
