@@ -68,6 +68,8 @@ rule all:
                 "roster.csv",
                 "roster.xlsx",
                 "reach.csv",
+                "tasks.csv",
+                "movements.geojson",
                 "map.html",
             ],
         ),

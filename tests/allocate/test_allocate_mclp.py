@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.spatial.distance import cdist
 
-from riskmap.allocate import (
+from riskmap.planner.coverage import (
     _cbc_log_summary,
     coverage_sets,
     covered_weight,
@@ -115,4 +115,4 @@ def test_cbc_log_parsing():
     partial = ("Cbc0010I ...\nPartial search - best objective -50 (best possible -52.5), "
                "took 1000 iterations")
     status, bound = _cbc_log_summary(partial)
-    assert status == "time_limit" and bound == pytest.approx(52.5)
+    assert status == "node_limit" and bound == pytest.approx(52.5)
