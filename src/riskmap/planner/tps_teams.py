@@ -258,6 +258,37 @@ def candidate_bases(minutes: np.ndarray, k: int, max_minutes: float) -> list[np.
     return out
 
 
+def _model(cost, pi, pj, load, p):
+    """Constraint matrix, bounds, costs and the base variables of the p-median MILP."""
+    n = len(load)
+    nv = len(pi)
+    self_x = np.full(n, -1, dtype=int)
+    self_x[pi[pi == pj]] = np.nonzero(pi == pj)[0]
+    bases = np.array(sorted(set(pj.tolist())), dtype=int)
+    c = cost[pj, pi].astype(float)
+    off = np.nonzero(pi != pj)[0]
+    # rows: n assignment | len(off) linking | len(bases) capacity | 1 count
+    r_link = n + np.arange(len(off))
+    cap_row = {int(j): n + len(off) + k for k, j in enumerate(bases)}
+    r_count = n + len(off) + len(bases)
+    rows = np.concatenate([
+        pi, r_link, r_link,
+        np.array([cap_row[int(j)] for j in pj]), np.array([cap_row[int(j)] for j in bases]),
+        np.full(len(bases), r_count)])
+    cols = np.concatenate([
+        np.arange(nv), off, self_x[pj[off]], np.arange(nv), self_x[bases], self_x[bases]])
+    capv = load[pi].astype(float)
+    capv[pi == pj] = 0.0  # the base's own TPS: its load is added below with the -1
+    vals = np.concatenate([
+        np.ones(nv), np.ones(len(off)), -np.ones(len(off)), capv,
+        load[bases] - 1.0, np.ones(len(bases))])
+    lo = np.concatenate([np.ones(n), np.full(len(off), -np.inf), np.full(len(bases), -np.inf),
+                         [float(p)]])
+    hi = np.concatenate([np.ones(n), np.zeros(len(off)), np.zeros(len(bases)), [float(p)]])
+    a = sparse.csr_matrix((vals, (rows, cols)), shape=(r_count + 1, nv))
+    return a, lo, hi, c, self_x
+
+
 def solve_sectors(
     cost: np.ndarray,
     cand: Sequence[np.ndarray],
@@ -268,10 +299,11 @@ def solve_sectors(
 ) -> SectorSolution | None:
     """Capacitated p-median on one subproblem (exact MILP by HiGHS, node-limited).
 
-    Minimise ``sum cost[j, i] x_ij`` over TPS ``i`` and candidate bases ``j`` subject to: every
-    TPS in one sector (``sum_j x_ij = 1``), only at open bases (``x_ij <= y_j``), a base in
-    its own sector (``y_j <= x_jj``), at most a team's worth per base (``sum_i load_i x_ij <=
-    y_j``) and ``p`` bases (``sum_j y_j = p``).
+    Variables ``x_ij`` (TPS ``i`` in the sector based at TPS ``j``, ``j`` a candidate base of
+    ``i``); ``x_jj`` is 1 when ``j`` is a base. Minimise ``sum cost[j, i] x_ij`` subject to:
+    every TPS in one sector (``sum_j x_ij = 1``), only at open bases (``x_ij <= x_jj``), at
+    most a team's worth per base (``sum_i load_i x_ij <= x_jj``) and ``p`` bases
+    (``sum_j x_jj = p``).
 
     Returns
     -------
@@ -281,61 +313,14 @@ def solve_sectors(
     n = len(load)
     pi = np.concatenate([np.full(len(c), i) for i, c in enumerate(cand)]).astype(int)
     pj = np.concatenate(list(cand)).astype(int)
-    bases = np.array(sorted(set(pj.tolist())), dtype=int)
-    ypos = {int(j): len(pi) + k for k, j in enumerate(bases)}
-    nv = len(pi) + len(bases)
-    c = np.concatenate([cost[pj, pi], np.zeros(len(bases))])
-    rows, cols, vals, lo, hi = [], [], [], [], []
-    r = 0
-    # assignment
-    rows += pi.tolist()
-    cols += list(range(len(pi)))
-    vals += [1.0] * len(pi)
-    lo += [1.0] * n
-    hi += [1.0] * n
-    r = n
-    # x_ij - y_j <= 0 (i != j)
-    off = np.nonzero(pi != pj)[0]
-    rows += list(range(r, r + len(off)))
-    cols += off.tolist()
-    vals += [1.0] * len(off)
-    rows += list(range(r, r + len(off)))
-    cols += [ypos[int(pj[k])] for k in off]
-    vals += [-1.0] * len(off)
-    lo += [-np.inf] * len(off)
-    hi += [0.0] * len(off)
-    r += len(off)
-    self_x = {int(pi[k]): k for k in np.nonzero(pi == pj)[0]}
-    for j in bases:
-        # y_j - x_jj <= 0
-        rows += [r, r]
-        cols += [ypos[int(j)], self_x[int(j)]]
-        vals += [1.0, -1.0]
-        lo.append(-np.inf)
-        hi.append(0.0)
-        r += 1
-    for j in bases:
-        # sum_i load_i x_ij - y_j <= 0
-        ks = np.nonzero(pj == j)[0]
-        rows += [r] * (len(ks) + 1)
-        cols += ks.tolist() + [ypos[int(j)]]
-        vals += load[pi[ks]].tolist() + [-1.0]
-        lo.append(-np.inf)
-        hi.append(0.0)
-        r += 1
-    rows += [r] * len(bases)
-    cols += [ypos[int(j)] for j in bases]
-    vals += [1.0] * len(bases)
-    lo.append(float(p))
-    hi.append(float(p))
-    r += 1
-    a = sparse.csr_matrix((vals, (rows, cols)), shape=(r, nv))
+    a, lo, hi, c, _ = _model(cost, pi, pj, load, p)
+    nv = len(c)
     res = milp(c, constraints=LinearConstraint(a, lo, hi), integrality=np.ones(nv),
                bounds=(0, 1), options={"node_limit": int(max_nodes), "presolve": True,
                                        "mip_rel_gap": 0.0, "disp": False})
     if res.x is None:
         return None
-    x = res.x[:len(pi)] > 0.5
+    x = res.x > 0.5
     base = np.full(n, -1, dtype=int)
     base[pi[x]] = pj[x]
     if (base < 0).any():  # pragma: no cover - a returned solution assigns every TPS
@@ -349,19 +334,193 @@ def solve_sectors(
     return SectorSolution(base, int(p), obj, min(bound, obj), status, gap, nodes)
 
 
+def lp_bases(cost: np.ndarray, allowed: np.ndarray, load: np.ndarray, p: int
+             ) -> tuple[np.ndarray, float] | None:
+    """The ``p`` most-open bases of the p-median's LP relaxation (HiGHS; ties to the lower
+    index) and the relaxation's value, a lower bound of the sectors' cost with ``p`` bases;
+    None when the relaxation has no solution."""
+    n = len(load)
+    cand = [np.nonzero(allowed[:, i])[0] for i in range(n)]
+    pi = np.concatenate([np.full(len(c), i) for i, c in enumerate(cand)]).astype(int)
+    pj = np.concatenate(cand).astype(int)
+    a, lo, hi, c, self_x = _model(cost, pi, pj, load, p)
+    res = milp(c, constraints=LinearConstraint(a, lo, hi), integrality=np.zeros(len(c)),
+               bounds=(0, 1), options={"presolve": True, "disp": False})
+    if res.x is None:
+        return None
+    open_ = res.x[self_x]
+    return np.sort(np.lexsort((np.arange(n), -np.round(open_, 9)))[:p]), float(res.fun)
+
+
+def greedy_bases(cost: np.ndarray, allowed: np.ndarray, p: int) -> np.ndarray:
+    """``p`` bases by the greedy p-median rule (capacity ignored): each step opens the TPS
+    that lowers the total cost most (ties to the lower index). ``allowed[j, i]``: base ``j``
+    may serve TPS ``i``; a TPS no open base may serve costs as if served by itself... only
+    once opened, so the first bases go where the weight is."""
+    n = cost.shape[0]
+    big = float(cost[allowed].max() if allowed.any() else 1.0) * 10.0 + 1.0
+    c = np.where(allowed, cost, big)
+    best = np.full(n, big)
+    chosen: list[int] = []
+    for _ in range(min(p, n)):
+        gain = np.maximum(best[None, :] - c, 0.0).sum(axis=1)
+        gain[chosen] = -1.0
+        j = int(np.argmax(gain))
+        chosen.append(j)
+        best = np.minimum(best, c[j])
+    return np.array(sorted(chosen), dtype=int)
+
+
+def regret_assign(
+    cost: np.ndarray, allowed: np.ndarray, load: np.ndarray, bases: np.ndarray
+) -> np.ndarray | None:
+    """Assign every TPS to a base (a base to itself) within capacity, by regret: the TPS
+    that would lose most if its best base filled up goes first (ties to the lower index).
+    None when a TPS is left with no base that can take it."""
+    n = len(load)
+    base = np.full(n, -1, dtype=int)
+    base[bases] = bases
+    room = {int(j): 1.0 - float(load[j]) for j in bases}
+    todo = [i for i in range(n) if base[i] < 0]
+    while todo:
+        pick, pick_key, pick_j = -1, None, -1
+        for i in todo:
+            opts = sorted((float(cost[j, i]), int(j)) for j in bases
+                          if allowed[j, i] and room[int(j)] + 1e-9 >= load[i])
+            if not opts:
+                return None
+            regret = (opts[1][0] - opts[0][0]) if len(opts) > 1 else np.inf
+            key = (-regret, -float(load[i]), i)
+            if pick_key is None or key < pick_key:
+                pick, pick_key, pick_j = i, key, opts[0][1]
+        base[pick] = pick_j
+        room[pick_j] -= float(load[pick])
+        todo.remove(pick)
+    return base
+
+
+def recentre(minutes: np.ndarray, weight: np.ndarray, base: np.ndarray, *,
+             max_minutes: float) -> np.ndarray:
+    """Move each sector's base to the member that reaches the others at least weighted cost
+    (every member within the limit; ties to the lower index)."""
+    out = base.copy()
+    for j in np.unique(base):
+        mem = np.nonzero(base == j)[0]
+        sub = minutes[np.ix_(mem, mem)]
+        ok = (sub <= max_minutes + _EPS).all(axis=1)
+        costs = np.where(ok, sub @ weight[mem], np.inf)
+        best = mem[int(np.argmin(costs))] if np.isfinite(costs).any() else j
+        out[mem] = best
+    return out
+
+
+def improve_sectors(
+    cost: np.ndarray, allowed: np.ndarray, load: np.ndarray, base: np.ndarray,
+    *, max_passes: int = 50,
+) -> np.ndarray:
+    """Local search on an assignment with fixed bases: the best improving move of a TPS to
+    another base with room, or swap of two TPS between sectors, until none improves (at
+    most ``max_passes`` moves; deterministic, ties to the lower index)."""
+    n = len(load)
+    base = base.copy()
+    is_base = base == np.arange(n)
+    bases = np.nonzero(is_base)[0]
+    free = np.nonzero(~is_base)[0]
+    for _ in range(max_passes):
+        used = np.bincount(base, weights=load, minlength=n)
+        room = 1.0 - used
+        cur = cost[base, np.arange(n)]
+        # moves
+        c_mv = cost[np.ix_(bases, free)] - cur[free][None, :]
+        ok = allowed[np.ix_(bases, free)] & (room[bases][:, None] + 1e-9 >= load[free][None, :])
+        ok &= bases[:, None] != base[free][None, :]
+        c_mv = np.where(ok, c_mv, np.inf)
+        # swaps: i, k free in different sectors
+        bi, bk = base[free][:, None], base[free][None, :]
+        c_sw = (cost[bk, free[:, None]] + cost[bi, free[None, :]]
+                - cur[free][:, None] - cur[free][None, :])
+        d = load[free][:, None] - load[free][None, :]
+        ok_sw = (bi != bk) & allowed[bk, free[:, None]] & allowed[bi, free[None, :]]
+        ok_sw &= (room[bk] + 1e-9 >= d) & (room[bi] + 1e-9 >= -d)
+        c_sw = np.where(ok_sw, c_sw, np.inf)
+        best_mv = float(c_mv.min()) if c_mv.size else np.inf
+        best_sw = float(c_sw.min()) if c_sw.size else np.inf
+        if min(best_mv, best_sw) >= -1e-9:
+            break
+        if best_mv <= best_sw:
+            r, c = np.unravel_index(int(np.argmin(c_mv)), c_mv.shape)
+            base[free[c]] = bases[r]
+        else:
+            r, c = np.unravel_index(int(np.argmin(c_sw)), c_sw.shape)
+            i, k = free[r], free[c]
+            base[i], base[k] = base[k], base[i]
+    return base
+
+
+def heuristic_sectors(
+    minutes: np.ndarray, weight: np.ndarray, load: np.ndarray, p: int, *, max_minutes: float,
+    rounds: int = 8, use_lp: bool = True,
+) -> tuple[np.ndarray | None, float]:
+    """Sectors with ``p`` bases (large regions).
+
+    The LP relaxation's most-open bases (greedy p-median bases when they admit no
+    assignment), regret assignment within capacity and the time limit, local search (moves
+    and swaps), then alternately re-centre each sector's base and improve again while the
+    cost falls (at most ``rounds`` times). Returns the base of each TPS (None: no plan found
+    with ``p``) and the LP bound (NaN when not computed).
+    """
+    n = len(load)
+    cost = minutes * weight[None, :]
+    allowed = minutes <= max_minutes + _EPS
+    base = None
+    bound = float("nan")
+    lp = lp_bases(cost, allowed, load, p) if use_lp else None
+    if lp is not None:
+        bound = lp[1]
+        base = regret_assign(cost, allowed, load, lp[0])
+    if base is None:
+        base = regret_assign(cost, allowed, load, greedy_bases(cost, allowed, p))
+    if base is None:
+        return None, bound
+    base = improve_sectors(cost, allowed, load, base)
+    obj = float(cost[base, np.arange(n)].sum())
+    for _ in range(rounds):
+        moved = recentre(minutes, weight, base, max_minutes=max_minutes)
+        nb = improve_sectors(cost, allowed, load, moved)
+        nobj = float(cost[nb, np.arange(n)].sum())
+        if nobj >= obj - 1e-9:
+            break
+        base, obj = nb, nobj
+    return base, bound
+
+
 def sectors_of_group(
     minutes: np.ndarray, weight: np.ndarray, load: np.ndarray, *, k: int, max_minutes: float,
-    max_nodes: int,
+    max_nodes: int, exact: bool,
 ) -> SectorSolution:
-    """Sectors of one subproblem: the fewest bases that admit a plan, solved exactly."""
+    """Sectors of one subproblem with the fewest bases that admit a plan.
+
+    ``exact``: the capacitated p-median MILP (:func:`solve_sectors`), node-limited; when it
+    finds nothing within the limit the heuristic answers. Otherwise (large regions):
+    :func:`heuristic_sectors`, with its gap to the LP bound (the benchmark also measures it
+    against exact optima).
+    """
     n = len(load)
     cand = candidate_bases(minutes, k, max_minutes)
     cost = minutes * weight[None, :]
     p = max(1, teams_needed(load))
     while p < n:
-        sol = solve_sectors(cost, cand, load, p, max_nodes=max_nodes)
-        if sol is not None:
-            return sol
+        if exact:
+            sol = solve_sectors(cost, cand, load, p, max_nodes=max_nodes)
+            if sol is not None:
+                return sol
+        base, bound = heuristic_sectors(minutes, weight, load, p, max_minutes=max_minutes)
+        if base is not None:
+            obj = float(cost[base, np.arange(n)].sum())
+            bound = min(bound, obj) if np.isfinite(bound) else float("nan")
+            gap = max(0.0, (obj - bound) / max(abs(obj), _EPS)) if np.isfinite(bound) \
+                else float("nan")
+            return SectorSolution(base, p, obj, bound, "heuristic", gap, 0)
         p += 1
     return SectorSolution(np.arange(n), n, 0.0, 0.0, "optimal", 0.0, 0)
 
@@ -448,19 +607,26 @@ def tps_team_tasks(ctx: StageContext, *, available: int) -> TaskSet:
     max_min = float(tcfg["max_minutes"])
     base = np.full(len(tps), -1, dtype=int)
     to_base = np.zeros(len(tps))
-    sol_info = {"subproblems": len(groups), "optimal": 0, "node_limit": 0, "max_gap": 0.0,
+    exact = len(tps) <= int(tcfg["exact_max_tps"])
+    sol_info = {"subproblems": len(groups), "optimal": 0, "node_limit": 0, "heuristic": 0,
+                "no_bound": 0,
+                "max_gap": 0.0,
                 "objective": 0.0, "bound": 0.0, "nodes": 0}
     for g in groups:
         tr = travel_matrix(ctx, pts[g], pts[g], from_terrain=[terrain[i] for i in g],
                            to_terrain=[terrain[i] for i in g], max_minutes=max_min)
         sol = sectors_of_group(tr.minutes, wnorm[g], load[g], k=int(tcfg["candidate_bases"]),
-                               max_minutes=max_min, max_nodes=int(tcfg["max_nodes"]))
+                               max_minutes=max_min, max_nodes=int(tcfg["max_nodes"]),
+                               exact=exact)
         base[g] = g[sol.base]
         to_base[g] = tr.minutes[sol.base, np.arange(len(g))]
         sol_info[sol.status] += 1
-        sol_info["max_gap"] = max(sol_info["max_gap"], sol.gap)
         sol_info["objective"] += sol.objective
-        sol_info["bound"] += sol.bound
+        if np.isfinite(sol.bound):
+            sol_info["max_gap"] = max(sol_info["max_gap"], sol.gap)
+            sol_info["bound"] += sol.bound
+        else:
+            sol_info["no_bound"] += 1
         sol_info["nodes"] += sol.nodes
 
     team_bases = np.array(sorted(set(base.tolist()), key=lambda j: ids[j]), dtype=int)
@@ -529,11 +695,21 @@ def tps_team_tasks(ctx: StageContext, *, available: int) -> TaskSet:
         "solver": {"name": "HiGHS (scipy.optimize.milp)", "model": "capacitated p-median",
                    "node_limit": int(tcfg["max_nodes"]),
                    "subproblems": sol_info["subproblems"],
-                   "status": "optimal" if sol_info["node_limit"] == 0 else "node_limit",
+                   "method": "exact MILP per subproblem" if exact else
+                             "LP-relaxation bases, regret assignment, local search, "
+                             f"re-centring (regions over {int(tcfg['exact_max_tps'])} TPS; "
+                             "gap to the LP bound)",
+                   "status": "heuristic" if sol_info["heuristic"] else (
+                       "optimal" if sol_info["node_limit"] == 0 else "node_limit"),
                    "subproblems_node_limit": sol_info["node_limit"],
-                   "gap": round(float(sol_info["max_gap"]), 6),
+                   "subproblems_heuristic": sol_info["heuristic"],
+                   "gap": None if sol_info["no_bound"] else round(max(
+                       0.0, (sol_info["objective"] - sol_info["bound"])
+                       / max(sol_info["objective"], _EPS)), 6),
+                   "max_subproblem_gap": round(float(sol_info["max_gap"]), 6),
                    "objective": round(sol_info["objective"], 4),
-                   "bound": round(sol_info["bound"], 4), "nodes": sol_info["nodes"],
+                   "bound": None if sol_info["no_bound"] else round(sol_info["bound"], 4),
+                   "nodes": sol_info["nodes"],
                    "decomposition": f"kecamatan, split to at most {int(tcfg['cluster_max_tps'])}"
                                     " TPS by recursive bisection"},
     }
