@@ -150,7 +150,7 @@ def roster_table(sheets: dict[str, pd.DataFrame]) -> pd.DataFrame:
     cols: list[str] = ["Jenis Tugas"]
     for f in frames:
         cols += [c for c in f.columns if c not in cols]
-    return pd.concat(frames, ignore_index=True)[cols].fillna("")
+    return pd.concat(frames, ignore_index=True)[cols].astype(object).fillna("")
 
 
 def write_roster(sheets: dict[str, pd.DataFrame], xlsx_path: Path | str,

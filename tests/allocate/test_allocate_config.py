@@ -7,8 +7,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from riskmap.allocate import section_settings
-from riskmap.config import ConfigError, load_schema, load_stage_overrides, stage_config
+from riskmap.config import (
+    ConfigError,
+    load_schema,
+    load_stage_overrides,
+    section_settings,
+    stage_config,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -62,7 +62,7 @@ def test_restricted_demand_is_covered_only_by_its_own_site_or_the_river_radius()
 def test_exact_solver_matches_brute_force(seed, p, radius):
     d, s, w = random_instance(seed)
     cov = coverage_sets(d, s, radius_m=float(radius))
-    sol = solve_mclp(cov, w, p, time_limit_s=None)
+    sol = solve_mclp(cov, w, p, max_nodes=None)
     assert sol.objective == pytest.approx(brute_force(cov, w, p), rel=1e-9, abs=1e-9)
     assert len(sol.chosen) <= p
     assert sol.objective == pytest.approx(covered_weight(cov, w, sol.chosen))

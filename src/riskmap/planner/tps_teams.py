@@ -525,6 +525,32 @@ def sectors_of_group(
     return SectorSolution(np.arange(n), n, 0.0, 0.0, "optimal", 0.0, 0)
 
 
+def split_sectors(pts: np.ndarray, ids: Sequence[str], weight: np.ndarray, k: int
+                  ) -> np.ndarray:
+    """Last resort: ``k`` sectors by recursive bisection of all TPS (counts in proportion to
+    the sectors on each side), each based at the TPS nearest its weighted centre."""
+    ids = np.asarray(ids, dtype=object).astype(str)
+    base = np.zeros(len(pts), dtype=int)
+
+    def rec(idx: np.ndarray, parts: int) -> None:
+        if parts <= 1 or len(idx) <= 1:
+            w = weight[idx] + _EPS
+            c = (pts[idx] * w[:, None]).sum(axis=0) / w.sum()
+            d = np.round(np.hypot(*(pts[idx] - c).T), 6)
+            base[idx] = idx[np.lexsort((ids[idx], d))[0]]
+            return
+        span = pts[idx].max(axis=0) - pts[idx].min(axis=0)
+        axis = int(span[1] > span[0])
+        order = idx[np.lexsort((ids[idx], pts[idx, axis]))]
+        left = parts // 2
+        cut = min(len(order) - 1, max(1, round(len(order) * left / parts)))
+        rec(order[:cut], left)
+        rec(order[cut:], parts - left)
+
+    rec(np.arange(len(pts)), max(1, int(k)))
+    return base
+
+
 # --------------------------------------------------------------------------------------------
 # The task module
 # --------------------------------------------------------------------------------------------
@@ -629,6 +655,24 @@ def tps_team_tasks(ctx: StageContext, *, available: int) -> TaskSet:
             sol_info["no_bound"] += 1
         sol_info["nodes"] += sol.nodes
 
+    relaxed: list[dict[str, Any]] = []
+    max_teams = int(available) // min_off
+    if 0 < max_teams < len(set(base.tolist())):
+        # fewer officers than the sectors the time limit needs: every TPS still gets a team
+        base = split_sectors(pts, ids, weight, max_teams)
+        to_base = travel_matrix(ctx, pts, pts[base[:1]]).minutes[:, 0] * 0.0
+        for j in np.unique(base):
+            mem = np.nonzero(base == j)[0]
+            to_base[mem] = travel_matrix(ctx, pts[[j]], pts[mem], from_terrain=terrain[j],
+                                         to_terrain=[terrain[i] for i in mem]).minutes[0]
+        relaxed.append({
+            "rule": "max_minutes",
+            "description": f"{int(available)} officers cannot staff the sectors the "
+                           f"{max_min:g}-minute limit needs: {max_teams} sectors by "
+                           "bisection, beyond the limit",
+            "keterangan": f"personel hanya cukup untuk {max_teams} tim: sebagian TPS di luar "
+                          f"batas waktu tempuh {max_min:g} menit dari basis tim",
+        })
     team_bases = np.array(sorted(set(base.tolist()), key=lambda j: ids[j]), dtype=int)
     members = {int(j): np.nonzero(base == j)[0] for j in team_bases}
     q_team = np.array([quota[members[int(j)]].sum() for j in team_bases])
@@ -678,6 +722,7 @@ def tps_team_tasks(ctx: StageContext, *, available: int) -> TaskSet:
         "stretch_order": list(tcfg["stretch_order"]),
         "stretch_steps": st.steps,
         "thinned": bool(thinned or st.thinned),
+        "relaxed": relaxed,
         "officers_assigned": int(officers.sum()),
         "keterangan": (
             f"Pola penuh membutuhkan {full_need} personel untuk {len(tps)} TPS; tersedia "
