@@ -413,3 +413,8 @@ def _summary(ctx: StageContext, cap: int, rows: list[dict], over: list[dict],
                           "guard_points": len(e["points"])}
                          for vid, e in sorted(escorts.items())],
     }
+
+
+def campaign_tasks(ctx: StageContext) -> TaskSet:
+    """The planner's entry point for the campaign stage: :func:`plan_campaign` with defaults."""
+    return plan_campaign(ctx)

@@ -542,3 +542,8 @@ def circuits_within_shift(tasks: pd.DataFrame, shift_minutes: float) -> bool:
     if tasks.empty or "minutes" not in tasks:
         return True
     return bool((tasks.loc[tasks["task"] == "patrol", "minutes"] <= shift_minutes + 0.05).all())
+
+
+def patrol_tasks(ctx: StageContext) -> TaskSet:
+    """The planner's entry point (quiet period): :func:`plan_patrols` of the target classes."""
+    return plan_patrols(ctx)
