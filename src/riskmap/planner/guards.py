@@ -89,7 +89,7 @@ def plan_guards(ctx: StageContext, kinds: Mapping[str, str] | None = None,
     size, klass = guard_size(ctx, venues, cfg)
     pts = travel.xy(venues)
     lon, lat = travel.to_lonlat(ctx.crs, pts)
-    unit_of = _guard_units(ctx, venues, pts, cfg["unit_kinds"])
+    unit_of = guard_units(ctx, venues, pts, cfg["unit_kinds"])
     rows = []
     for i, v in enumerate(venues.itertuples(index=False)):
         kind = str(v.kind)
@@ -113,7 +113,7 @@ def plan_guards(ctx: StageContext, kinds: Mapping[str, str] | None = None,
                    info={"guard": info})
 
 
-def _guard_units(ctx: StageContext, venues: pd.DataFrame, pts: np.ndarray,
+def guard_units(ctx: StageContext, venues: pd.DataFrame, pts: np.ndarray,
                  unit_kinds: Mapping[str, Sequence[str]]) -> list[str]:
     """The unit each venue's guard comes from (nearest of the kind's unit kinds)."""
     out = [""] * len(venues)
