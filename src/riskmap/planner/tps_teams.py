@@ -378,24 +378,29 @@ def regret_assign(
     that would lose most if its best base filled up goes first (ties to the lower index).
     None when a TPS is left with no base that can take it."""
     n = len(load)
+    bases = np.asarray(bases, dtype=int)
     base = np.full(n, -1, dtype=int)
     base[bases] = bases
-    room = {int(j): 1.0 - float(load[j]) for j in bases}
-    todo = [i for i in range(n) if base[i] < 0]
-    while todo:
-        pick, pick_key, pick_j = -1, None, -1
-        for i in todo:
-            opts = sorted((float(cost[j, i]), int(j)) for j in bases
-                          if allowed[j, i] and room[int(j)] + 1e-9 >= load[i])
-            if not opts:
-                return None
-            regret = (opts[1][0] - opts[0][0]) if len(opts) > 1 else np.inf
-            key = (-regret, -float(load[i]), i)
-            if pick_key is None or key < pick_key:
-                pick, pick_key, pick_j = i, key, opts[0][1]
-        base[pick] = pick_j
-        room[pick_j] -= float(load[pick])
-        todo.remove(pick)
+    room = 1.0 - load[bases].astype(float)
+    todo = np.nonzero(base < 0)[0]
+    c_all = np.where(allowed[np.ix_(bases, todo)], cost[np.ix_(bases, todo)], np.inf)
+    while len(todo):
+        fits = room[:, None] + 1e-9 >= load[todo][None, :]
+        c = np.where(fits, c_all, np.inf)
+        if c.shape[0] == 1:
+            first, second = c[0], np.full(len(todo), np.inf)
+        else:
+            part = np.partition(c, 1, axis=0)
+            first, second = part[0], part[1]
+        if not np.isfinite(first).all():
+            return None
+        regret = np.where(np.isfinite(second), second - first, np.inf)
+        k = int(np.lexsort((todo, -load[todo], -regret))[0])
+        r = int(np.argmin(c[:, k]))
+        base[todo[k]] = bases[r]
+        room[r] -= float(load[todo[k]])
+        todo = np.delete(todo, k)
+        c_all = np.delete(c_all, k, axis=1)
     return base
 
 
