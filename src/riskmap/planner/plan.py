@@ -164,6 +164,22 @@ def fit_to_budget(tasks: pd.DataFrame, budget: int) -> tuple[pd.DataFrame, list[
     return tasks, cuts
 
 
+def fill_post_ids(tasks: pd.DataFrame) -> pd.DataFrame:
+    """Give the tasks without a ``post_id`` the post they stand at: a guard post at its venue
+    (``GJ-<site_id>``), a patrol's unit (``PTL-<unit_id>``); escorts move and keep none."""
+    if tasks.empty:
+        return tasks
+    tasks = tasks.copy()
+    pid = tasks["post_id"].fillna("").astype(str)
+    empty = pid == ""
+    guard = empty & (tasks["task"] == "venue_guard")
+    patrol = empty & (tasks["task"] == "patrol") & (tasks["unit_id"].fillna("") != "")
+    pid[guard] = "GJ-" + tasks.loc[guard, "site_id"].astype(str)
+    pid[patrol] = "PTL-" + tasks.loc[patrol, "unit_id"].astype(str)
+    tasks["post_id"] = pid
+    return tasks
+
+
 def _lonlat(xy: np.ndarray, crs) -> tuple[np.ndarray, np.ndarray]:
     if len(xy) == 0:
         return np.zeros(0), np.zeros(0)
@@ -171,7 +187,26 @@ def _lonlat(xy: np.ndarray, crs) -> tuple[np.ndarray, np.ndarray]:
     return np.round(pts.y.to_numpy(), 6), np.round(pts.x.to_numpy(), 6)
 
 
-def posts_from_tasks(tasks: pd.DataFrame, *, radius_km: float) -> pd.DataFrame:
+def site_names(tps: pd.DataFrame, venues: pd.DataFrame, units: pd.DataFrame
+               ) -> dict[tuple[str, str], str]:
+    """``(site_kind, site_id)`` -> a readable name (venue and unit names, ``TPS <id> (desa)``)."""
+    out: dict[tuple[str, str], str] = {}
+    if len(venues) and "name" in venues:
+        out.update({("venue", str(i)): str(n) for i, n in zip(venues["venue_id"], venues["name"],
+                                                                strict=True)})
+    if len(units) and "name" in units:
+        out.update({("unit", str(i)): str(n) for i, n in zip(units["unit_id"], units["name"],
+                                                               strict=True)})
+    if len(tps):
+        village = tps["village_name"].astype(str) if "village_name" in tps else \
+            tps["village_code"].astype(str) if "village_code" in tps else pd.Series([""] * len(tps))
+        out.update({("tps", str(i)): f"TPS {i} ({v})" for i, v in zip(tps["tps_id"], village,
+                                                                      strict=True)})
+    return out
+
+
+def posts_from_tasks(tasks: pd.DataFrame, *, radius_km: float,
+                     names: dict[tuple[str, str], str] | None = None) -> pd.DataFrame:
     """One post per ``post_id`` of the tasks: where, the most officers on one date, its role.
 
     Team bases carry their TPS (``covered_tps``, ``covered_tps_ids``, ``covered_weight``, the
@@ -199,7 +234,8 @@ def posts_from_tasks(tasks: pd.DataFrame, *, radius_km: float) -> pd.DataFrame:
             "covered_tps": len([x for x in tps_ids.split(";") if x]),
             "covered_weight": round(float(np.nan_to_num(cov.iloc[0])), 4),
             "radius_km": float(rad.iloc[0]) if np.isfinite(rad.iloc[0]) else float(radius_km),
-            "name": str(first["description"]).split(":")[0],
+            "name": (names or {}).get((str(first["site_kind"]), str(first["site_id"])),
+                                      str(first["description"]).split(":")[0]),
             "role": "+".join(kinds),
             "reserve_personnel": int(g.loc[g["task"] == "reserve"].groupby("date")["personnel"]
                                      .sum().max()) if (g["task"] == "reserve").any() else 0,
@@ -304,7 +340,7 @@ def plan_stage(
     else:
         work = stage_tasks(ctx)
     info.update(work.info)
-    tasks, cuts = fit_to_budget(work.tasks, budget)
+    tasks, cuts = fit_to_budget(fill_post_ids(work.tasks), budget)
     movements = work.movements
     if len(movements) and len(tasks):
         movements = movements[movements["task_id"].isin(set(tasks["task_id"]))]
@@ -328,7 +364,8 @@ def plan_stage(
         raise AssertionError(msg)
 
     # posts, TPS -> post
-    posts = posts_from_tasks(tasks, radius_km=float(alloc["radius_km"]))
+    posts = posts_from_tasks(tasks, radius_km=float(alloc["radius_km"]),
+                             names=site_names(tps, venues, units))
     p_xy = _posts_xy(posts, crs)
     t_ids = tps["tps_id"].astype(str).to_numpy() if len(tps) else np.array([], dtype=str)
     if stage == "voting":

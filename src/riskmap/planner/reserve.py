@@ -148,22 +148,21 @@ def unit_patrol_tasks(
     ctx: StageContext, officers_by_unit_date: Mapping[tuple[str, str], int], *, label: str,
     id_prefix: str = "PTL",
 ) -> TaskSet:
-    """``patrol`` tasks of whole units: ``{(unit_id, ISO date): officers}`` -> task rows."""
-    units = _sorted_units(ctx.units)
+    """``patrol`` tasks of whole units: ``{(unit_id, ISO date): officers}`` -> task rows
+    (post ``PTL-<unit_id>``: the unit is the patrol's post; task ids ``<id_prefix>-...``)."""
     rows = []
     for (uid, date), n in sorted(officers_by_unit_date.items()):
         if n <= 0:
             continue
         site = _site(ctx, uid)
         lat, lon = _lonlat(ctx, site["x"], site["y"])
-        post_id = f"{id_prefix}-{uid}"
+        post_id = f"PTL-{uid}"
         rows.append({
-            "task_id": f"{post_id}-{date.replace('-', '')}", "date": date, "task": "patrol",
+            "task_id": f"{id_prefix}-{uid}-{date.replace('-', '')}", "date": date, "task": "patrol",
             "post_id": post_id, "personnel": int(n), "unit_id": uid,
             "site_kind": site["site_kind"], "site_id": site["site_id"], "lat": lat, "lon": lon,
             "description": f"{label} {site['name']}: {int(n)} personel",
         })
-    del units
     if not rows:
         return empty_taskset(ctx.crs)
     return TaskSet(pd.DataFrame(rows), empty_movements(ctx.crs))
@@ -202,9 +201,8 @@ def fill_patrols(ctx: StageContext, officers_by_date: Mapping[str, int], *, team
         for uid, k in zip(ids, split, strict=True):
             if k > 0:
                 plan[(str(uid), date)] = int(k)
-    del team  # teams are per unit here: the unit's share is its patrol teams' officers
-    return unit_patrol_tasks(ctx, plan, label="Patroli wilayah tambahan Polsek",
-                             id_prefix="PTL-TAMBAHAN")
+    label = f"Patroli wilayah tambahan (tim {int(team)} personel)"
+    return unit_patrol_tasks(ctx, plan, label=label, id_prefix="PTL-TAMBAHAN")
 
 
 def reserve_plan(
