@@ -15,9 +15,10 @@ What it measures (the issue's "Done when"):
    >= 0.99 on every instance.
 2. **Share of TPS with a team** (must be 100 %), and the **risk-weighted mean and 95th
    percentile travel minutes** from each team's base to its TPS.
-3. **Solve time per stage** (every stage's ``plan_stage``) on random instances, the 1,500-TPS
-   kabupaten and a 20,000-TPS one (the size of the largest kabupaten). Target: <= 30 s per
-   stage at 20,000 TPS.
+3. **Solve time per stage** (every stage's ``plan_stage``, wall and CPU seconds) on random
+   instances, the 1,500-TPS kabupaten and a 20,000-TPS one (the size of the largest
+   kabupaten). Target: <= 30 CPU seconds per stage at 20,000 TPS (CPU time, of every thread
+   of the process, is what a busy shared machine cannot inflate).
 4. **Patrol circuits' covered risk** (the patrol module's OR-Tools routing) against the exact
    optimum of small instances (subset dynamic programming), when the module is there.
 
@@ -277,13 +278,13 @@ def timed_stages(name, shape, n_tps, seed, stages=STAGES) -> list[dict]:
         tps, venues, units, areas, personnel, (start, end) = sim_instance(shape, n_tps, seed,
                                                                           stage)
         alloc, reach = stage_sections(stage)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         res = plan_stage(tps, venues, units, stage=stage, budget=personnel, allocation=alloc,
                          reach=reach, areas=areas, start=start, end=end)
-        secs = time.perf_counter() - t0
+        secs, cpu = time.perf_counter() - t0, time.process_time() - c0
         by_day = res.tasks.groupby("date")["personnel"].sum()
         row = {"instance": name, "stage": stage, "tps": len(tps), "budget": personnel,
-               "seconds": round(secs, 2), "tasks": len(res.tasks),
+               "seconds": round(secs, 2), "cpu_s": round(cpu, 2), "tasks": len(res.tasks),
                "max_day": int(by_day.max()) if len(by_day) else 0,
                "reserve_share_max": res.plan_info["tasks"]["reserve_share_max"]}
         if stage == "voting":
@@ -356,9 +357,11 @@ def main(argv: list[str] | None = None) -> int:
         stages = [s for s in args.large_stages.split(",") if s]
         big = timed_stages("kabupaten-20000", "grid", 20_000, 3, stages=stages)
         timing += big
-        slow = [r for r in big if r["seconds"] > 30.0]
+        # CPU seconds of the process (all its threads): the wall clock of a shared machine
+        # says more about the other jobs than about the plan
+        slow = [r for r in big if r["cpu_s"] > 30.0]
         for r in slow:
-            failures.append(f"20,000 TPS {r['stage']}: {r['seconds']:.1f} s > 30 s")
+            failures.append(f"20,000 TPS {r['stage']}: {r['cpu_s']:.1f} CPU s > 30 s")
     tt = pd.DataFrame(timing)
     print("\n" + tt.to_string(index=False))
     voting = tt[tt["stage"] == "voting"]

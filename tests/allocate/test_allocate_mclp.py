@@ -116,3 +116,15 @@ def test_cbc_log_parsing():
                "took 1000 iterations")
     status, bound = _cbc_log_summary(partial)
     assert status == "node_limit" and bound == pytest.approx(52.5)
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 100_000), p=st.integers(0, 6))
+def test_lazy_greedy_chooses_what_plain_greedy_chooses(seed, p):
+    from riskmap.planner.coverage import lazy_greedy
+
+    d, s, w = random_instance(seed, n=40, m=20)
+    cov = coverage_sets(d, s, radius_m=2500.0)
+    lazy = lazy_greedy(cov, w, p)
+    plain = greedy_swap(cov, w, p, max_sweeps=0)
+    assert covered_weight(cov, w, lazy) == pytest.approx(covered_weight(cov, w, plain))

