@@ -306,8 +306,9 @@ def test_fit_to_budget_cuts_the_lowest_priority_first():
     out, cuts = fit_to_budget(tasks, 12)
     assert out.set_index("task_id")["personnel"].to_dict() == {"g": 10, "p1": 1, "p2": 1}
     assert cuts[0]["cut"] == 4
-    out, _ = fit_to_budget(tasks, 10)
+    out, cuts = fit_to_budget(tasks, 10)
     assert int(out["personnel"].sum()) <= 10 and "g" in set(out["task_id"])
+    assert cuts[0]["cut"] == 16 - int(out["personnel"].sum())
 
 
 # --------------------------------------------------------------------------------------------
