@@ -116,3 +116,36 @@ def test_many_points_stay_sparse_and_deterministic():
     assert i1.shape == (4000, 4)
     assert np.array_equal(i1, i2) and np.array_equal(t1.minutes, t2.minutes)
     assert (np.diff(t1.minutes, axis=1) >= 0).all()
+
+
+def grid_routes(n: int = 12, step: float = 1000.0) -> gpd.GeoDataFrame:
+    """A road grid of n x n vertices (rows roads, columns trails)."""
+    rows = [LineString([(X0, Y0 + i * step), (X0 + (n - 1) * step, Y0 + i * step)])
+            for i in range(n)]
+    cols = [LineString([(X0 + i * step, Y0), (X0 + i * step, Y0 + (n - 1) * step)])
+            for i in range(n)]
+    lines = []
+    for ln in rows + cols:  # split at every crossing so the grid is connected
+        (x1, y1), (x2, y2) = ln.coords
+        pts = [(x1 + (x2 - x1) * t / (n - 1), y1 + (y2 - y1) * t / (n - 1)) for t in range(n)]
+        lines.append(LineString(pts))
+    kinds = ["road"] * n + ["trail"] * n
+    return gpd.GeoDataFrame({"kind": kinds}, geometry=lines, crs=CRS)
+
+
+def test_network_minutes_agree_with_reach_in_chunks(monkeypatch):
+    from riskmap.reach import network_reach
+
+    g = graph_from_routes(grid_routes(), speeds_kmh=SPEEDS)
+    c = ctx(graph=g)
+    rng = np.random.default_rng(7)
+    a = rng.uniform([X0, Y0], [X0 + 11000, Y0 + 11000], size=(9, 2))
+    b = rng.uniform([X0, Y0], [X0 + 11000, Y0 + 11000], size=(40, 2))
+    monkeypatch.setattr(travel, "SOURCE_CHUNK", 3)
+    tr = travel.travel_matrix(c, a, b)
+    src, km, minutes = network_reach(g, b, a, connector_speed_kmh=6.0)
+    np.testing.assert_allclose(tr.minutes.min(axis=0), minutes, rtol=1e-9)
+    np.testing.assert_array_equal(np.argmin(tr.minutes, axis=0), src)
+    np.testing.assert_allclose(tr.km[src, np.arange(40)], km, rtol=1e-9)
+    # the reverse direction runs from the other side: same values
+    np.testing.assert_allclose(travel.travel_matrix(c, b, a).minutes, tr.minutes.T, rtol=1e-9)

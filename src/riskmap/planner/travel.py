@@ -211,32 +211,71 @@ def _snap(net: Network, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _km_along_tree(net: Network, pred: np.ndarray) -> np.ndarray:
-    """Km from the root of a shortest-path tree to every vertex (pointer jumping, vectorised)."""
-    n = len(pred)
-    has = pred >= 0
-    acc = np.zeros(n)
-    if has.any():
-        child = np.nonzero(has)[0]
-        acc[child] = np.asarray(net.km[pred[child], child]).ravel()
-    p = np.where(has, pred, np.arange(n))
-    while np.any(p != p[p]):
-        acc = acc + acc[p]
-        p = p[p]
-    return acc
+    """Km from the root of shortest-path trees to every vertex (pointer jumping, vectorised).
 
-
-def _network_from_sources(
-    net: Network, src_nodes: np.ndarray, limit: float | None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Minutes and km from each distinct source vertex to every vertex."""
-    uniq = np.unique(src_nodes)
-    dist, pred = dijkstra(net.minutes, directed=False, indices=uniq, return_predecessors=True,
-                          limit=np.inf if limit is None else float(limit))
-    dist = np.atleast_2d(dist)
+    ``pred`` is one predecessor row (``(n,)``) or several (``(r, n)``); negative: a root or
+    an unreached vertex (0 km).
+    """
+    pred = np.asarray(pred)
+    flat = pred.ndim == 1
     pred = np.atleast_2d(pred)
-    km = np.vstack([_km_along_tree(net, pred[r]) for r in range(len(uniq))]) if len(uniq) \
-        else np.zeros((0, len(net.nodes)))
-    return uniq, dist, km
+    r, n = pred.shape
+    has = pred >= 0
+    acc = np.zeros((r, n))
+    if has.any():
+        rows, child = np.nonzero(has)
+        acc[rows, child] = np.asarray(net.km[pred[rows, child], child]).ravel()
+    p = np.where(has, pred, np.arange(n)[None, :])
+    rix = np.arange(r)[:, None]
+    while True:
+        nxt = p[rix, p]
+        if np.array_equal(nxt, p):
+            break
+        acc = acc + acc[rix, p]
+        p = nxt
+    return acc[0] if flat else acc
+
+
+SOURCE_CHUNK = 128
+"""Shortest-path trees computed at once (memory: chunk x network vertices)."""
+
+
+def _network_pairs(
+    ctx: Any, net: Network, a: np.ndarray, b: np.ndarray, ii: np.ndarray, jj: np.ndarray,
+    max_minutes: float | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Network km and minutes of the pairs ``(a[ii], b[jj])`` (inf minutes when unjoined).
+
+    Shortest paths run from the side with fewer distinct vertices (the graph is undirected),
+    ``SOURCE_CHUNK`` sources at a time, keeping only the asked pairs.
+    """
+    npairs = len(ii)
+    if len(net.nodes) == 0 or npairs == 0:
+        return np.full(npairs, np.nan), np.full(npairs, np.inf)
+    v = connector_speed(ctx)
+    na, ca = _snap(net, a)
+    nb, cb = _snap(net, b)
+    src, dst = na[ii], nb[jj]
+    if len(np.unique(dst)) < len(np.unique(src)):
+        src, dst = dst, src
+    core_min = np.full(npairs, np.inf)
+    core_km = np.full(npairs, np.nan)
+    uniq = np.unique(src)
+    limit = np.inf if max_minutes is None else float(max_minutes)
+    for k in range(0, len(uniq), SOURCE_CHUNK):
+        chunk = uniq[k:k + SOURCE_CHUNK]
+        dist, pred = dijkstra(net.minutes, directed=False, indices=chunk,
+                              return_predecessors=True, limit=limit)
+        dist, pred = np.atleast_2d(dist), np.atleast_2d(pred)
+        kms = _km_along_tree(net, pred)
+        sel = np.nonzero((src >= chunk[0]) & (src <= chunk[-1]))[0]
+        row = np.searchsorted(chunk, src[sel])
+        core_min[sel] = dist[row, dst[sel]]
+        core_km[sel] = kms[row, dst[sel]]
+    conn_km = ca[ii] + cb[jj]
+    minutes = core_min + conn_km / v * 60.0
+    km = core_km + conn_km
+    return km, np.where(np.isfinite(core_min), minutes, np.inf)
 
 
 # --------------------------------------------------------------------------------------------
@@ -291,26 +330,6 @@ def travel_matrix(
         minutes = np.where(ok.reshape(n, m), g_min.reshape(n, m), minutes)
         on_net = ok.reshape(n, m)
     return Travel(km=km, minutes=minutes, network=on_net)
-
-
-def _network_pairs(
-    ctx: Any, net: Network, a: np.ndarray, b: np.ndarray, ii: np.ndarray, jj: np.ndarray,
-    max_minutes: float | None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Network km and minutes of the pairs ``(a[ii], b[jj])`` (inf minutes when unjoined)."""
-    if len(net.nodes) == 0:
-        return np.full(len(ii), np.nan), np.full(len(ii), np.inf)
-    v = connector_speed(ctx)
-    na, ca = _snap(net, a)
-    nb, cb = _snap(net, b)
-    uniq, dist, kmt = _network_from_sources(net, na, max_minutes)
-    row = np.searchsorted(uniq, na[ii])
-    core_min = dist[row, nb[jj]]
-    core_km = kmt[row, nb[jj]]
-    conn_km = ca[ii] + cb[jj]
-    minutes = core_min + conn_km / v * 60.0
-    km = core_km + conn_km
-    return km, np.where(np.isfinite(core_min), minutes, np.inf)
 
 
 def travel_pairs(
