@@ -451,6 +451,11 @@ def plan_stage(
     reserve_share_max = max((r["reserve_share"] for r in per_date), default=0.0)
     teams_info = info.get("teams", {})
     solver = teams_info.get("solver") if stage == "voting" else None
+    if solver is None and isinstance(info.get("patrol"), dict) and info["patrol"].get("solver"):
+        ps = info["patrol"]["solver"]
+        solver = {"name": f"{ps.get('name', 'routing')} (patrol circuits)",
+                  "status": ps.get("status", "solution_limit"), "gap": ps.get("gap"),
+                  "settings": ps}
     if solver is None:
         solver = {"name": "rules (task modules)", "status": "not_applicable", "gap": 0.0}
     personnel_assigned = int(by_date.max()) if len(by_date) else 0
