@@ -79,6 +79,8 @@ class Network:
     minutes: csr_matrix
     km: csr_matrix
     index: dict
+    edge_key: np.ndarray  # sorted ``row * n + col`` of every stored edge entry
+    edge_km: np.ndarray  # km of the entries, aligned with ``edge_key``
 
 
 _NETWORKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
@@ -195,9 +197,12 @@ def network_of(graph: nx.Graph) -> Network:
                                        np.array(cols, dtype=np.int64))), shape=(n, n))
     km_mat = csr_matrix((np.array(kms), (np.array(rows, dtype=np.int64),
                                          np.array(cols, dtype=np.int64))), shape=(n, n))
+    coo = km_mat.tocoo()
+    keys = coo.row.astype(np.int64) * max(n, 1) + coo.col.astype(np.int64)
+    order = np.argsort(keys, kind="stable")
     net = Network(nodes=nodes, xy=pts if n else np.zeros((0, 2)),
                   tree=cKDTree(pts if n else np.zeros((1, 2))), minutes=mat, km=km_mat,
-                  index=index)
+                  index=index, edge_key=keys[order], edge_km=coo.data[order].astype(float))
     _NETWORKS[graph] = net
     return net
 
@@ -224,7 +229,7 @@ def _km_along_tree(net: Network, pred: np.ndarray) -> np.ndarray:
     acc = np.zeros((r, n))
     if has.any():
         rows, child = np.nonzero(has)
-        acc[rows, child] = np.asarray(net.km[pred[rows, child], child]).ravel()
+        acc[rows, child] = _edge_km(net, pred[rows, child], child)
     p = np.where(has, pred, np.arange(n)[None, :])
     rix = np.arange(r)[:, None]
     while True:
@@ -234,6 +239,31 @@ def _km_along_tree(net: Network, pred: np.ndarray) -> np.ndarray:
         acc = acc + acc[rix, p]
         p = nxt
     return acc[0] if flat else acc
+
+
+def _edge_km(net: Network, parent: np.ndarray, child: np.ndarray) -> np.ndarray:
+    """Km of the edges ``parent -> child`` (0 where there is none)."""
+    n = max(len(net.nodes), 1)
+    key = parent.astype(np.int64) * n + child.astype(np.int64)
+    pos = np.minimum(np.searchsorted(net.edge_key, key), max(len(net.edge_key) - 1, 0))
+    if len(net.edge_key) == 0:
+        return np.zeros(len(key))
+    return np.where(net.edge_key[pos] == key, net.edge_km[pos], 0.0)
+
+
+def _km_of_pairs(net: Network, pred: np.ndarray, row: np.ndarray, dst: np.ndarray
+                 ) -> np.ndarray:
+    """Km along shortest-path trees from each tree's root to ``dst`` (walking back, all pairs
+    at once)."""
+    km = np.zeros(len(dst))
+    cur = dst.copy()
+    active = np.nonzero(pred[row, cur] >= 0)[0]
+    while len(active):
+        parent = pred[row[active], cur[active]]
+        km[active] += _edge_km(net, parent, cur[active])
+        cur[active] = parent
+        active = active[pred[row[active], parent] >= 0]
+    return km
 
 
 SOURCE_CHUNK = 128
@@ -267,11 +297,10 @@ def _network_pairs(
         dist, pred = dijkstra(net.minutes, directed=False, indices=chunk,
                               return_predecessors=True, limit=limit)
         dist, pred = np.atleast_2d(dist), np.atleast_2d(pred)
-        kms = _km_along_tree(net, pred)
         sel = np.nonzero((src >= chunk[0]) & (src <= chunk[-1]))[0]
         row = np.searchsorted(chunk, src[sel])
         core_min[sel] = dist[row, dst[sel]]
-        core_km[sel] = kms[row, dst[sel]]
+        core_km[sel] = _km_of_pairs(net, pred, row, dst[sel])
     conn_km = ca[ii] + cb[jj]
     minutes = core_min + conn_km / v * 60.0
     km = core_km + conn_km
