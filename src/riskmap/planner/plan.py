@@ -157,8 +157,9 @@ def fit_to_budget(tasks: pd.DataFrame, budget: int) -> tuple[pd.DataFrame, list[
                         break
                     over -= int(tasks.at[i, "personnel"])
                     drop.append(i)
-        cuts.append({"date": date, "cut": int(cut_total - over),
-                     "keterangan": f"tugas dikurangi {cut_total} personel agar tidak melebihi "
+        cut = int(cut_total - over)
+        cuts.append({"date": date, "cut": cut,
+                     "keterangan": f"tugas dikurangi {cut} personel agar tidak melebihi "
                                    f"anggaran {int(budget)} personel"})
     tasks = tasks.drop(index=drop).reset_index(drop=True)
     return tasks, cuts
