@@ -128,3 +128,13 @@ def test_two_calls_give_identical_frames():
     b = patrols.plan_patrols(patrol_ctx(), officers=7)
     pd.testing.assert_frame_equal(a.tasks, b.tasks)
     assert a.movements.to_json() == b.movements.to_json() and a.info == b.info
+
+
+def test_routing_is_repeatable_on_larger_instances():
+    # no time-limited operator in the search: the same instance gives the same circuits
+    for seed in (1, 2):
+        m, p = random_instance(seed, 16)
+        kw = {"vehicles": 2, "shift_minutes": 160, "stop_minutes": 20}
+        a, b = patrols.solve_circuits(m, p, **kw), patrols.solve_circuits(m, p, **kw)
+        assert a.routes == b.routes and a.prize == b.prize
+        assert sum(map(len, a.routes)) < 16  # a real choice: not every stop fits

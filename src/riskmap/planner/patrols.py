@@ -54,8 +54,8 @@ DEFAULTS: dict[str, Any] = {
     "rotation_days": 3,
     "first_solution": "PATH_CHEAPEST_ARC",
     "metaheuristic": "GUIDED_LOCAL_SEARCH",
-    "solution_limit": 100,
-    "branch_limit": 20000,
+    "solution_limit": 50,
+    "branch_limit": 10000,
     "exact_up_to": 10,
 }
 """Settings (``allocation.patrol``): target classes, the prize column (``expected_incidents``
@@ -118,8 +118,8 @@ def solve_circuits(
     stop_minutes: float,
     first_solution: str = "PATH_CHEAPEST_ARC",
     metaheuristic: str = "GUIDED_LOCAL_SEARCH",
-    solution_limit: int = 100,
-    branch_limit: int = 20000,
+    solution_limit: int = 50,
+    branch_limit: int = 10000,
     exact_up_to: int = 0,
 ) -> Circuits:
     """Prize-collecting circuits from a depot with OR-Tools routing (deterministic search).
@@ -190,7 +190,7 @@ def solve_circuits(
     params.solution_limit = int(solution_limit)
     ops = params.local_search_operators
     for name in ("use_extended_swap_active", "use_relocate_and_make_active",
-                 "use_exchange_and_make_active", "use_inactive_lns"):
+                 "use_exchange_and_make_active"):
         setattr(ops, name, pywrapcp.BOOL_TRUE)
     routing.AddSearchMonitor(routing.solver().BranchesLimit(int(branch_limit)))
     solution = routing.SolveWithParameters(params)
