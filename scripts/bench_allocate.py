@@ -327,14 +327,23 @@ def main(argv: list[str] | None = None) -> int:
                          reach=reach, areas=areas, start=start, end=end)
         secs = time.perf_counter() - t0
         q = sector_quality(tps, res, areas, alloc, reach)
+        # the heuristic that regions over teams.exact_max_tps get, on the same instance
+        heur_alloc = {**alloc, "teams": {**alloc["teams"], "exact_max_tps": 0}}
+        hres = plan_stage(tps, venues, units, stage="voting", budget=budget,
+                          allocation=heur_alloc, reach=reach, areas=areas, start=start, end=end)
+        hq = sector_quality(tps, hres, areas, heur_alloc, reach)
         rows.append({"instance": f"sim-{i:02d}-{shape}", "tps": n, "budget": budget,
                      "seconds": round(secs, 2), **{k: (round(v, 4) if isinstance(v, float)
-                                                       else v) for k, v in q.items()}})
+                                                       else v) for k, v in q.items()},
+                     "heur_opt/plan": round(hq["opt/plan"], 4), "heur_gap": hq["gap"]})
         print(pd.DataFrame(rows[-1:]).to_string(index=False), flush=True)
     table = pd.DataFrame(rows)
     worst = float(table["opt/plan"].min()) if len(table) else 1.0
     print(f"\nsectors: optimum/plan min {worst:.4f}, mean {table['opt/plan'].mean():.4f}; "
           f"TPS with a team min {table['with_team'].min():.1%}")
+    print(f"heuristic of large regions on the same instances (information, no target): "
+          f"optimum/plan min {table['heur_opt/plan'].min():.4f}, mean "
+          f"{table['heur_opt/plan'].mean():.4f}")
     if worst < 0.99:
         failures.append(f"sector cost: optimum/plan {worst:.4f} < 0.99")
     if (table["with_team"] < 1.0).any():
