@@ -185,7 +185,8 @@ def guard_points(areas: gpd.GeoDataFrame, line: LineString, *, n: int, segment_m
             for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
     mxy = np.array([(p.x, p.y) for p in mids])
     where = travel.village_at(areas, mxy)
-    risk = pd.to_numeric(areas["risk_score"], errors="coerce").fillna(0.0).to_numpy(float)
+    risk = (pd.to_numeric(areas["risk_score"], errors="coerce").fillna(0.0).to_numpy(float)
+            if "risk_score" in areas else np.zeros(len(areas)))
     order = sorted(range(k), key=lambda i: (-risk[where[i]] if where[i] >= 0 else 0.0, i))
     chosen: list[int] = []
     seen: set[int] = set()
@@ -218,10 +219,18 @@ def _arrival(ctx: StageContext, cfg: Mapping[str, Any], venue_xy: np.ndarray
         travel.xy(ctx.units.iloc[[int(idx[0])]])[0]
 
 
+def village_class(areas: pd.DataFrame, pos: int) -> str:
+    """Risk class of the village at row ``pos`` (``kurang_rawan`` when unknown or -1)."""
+    if pos < 0 or "risk_class" not in areas:
+        return "kurang_rawan"
+    value = areas["risk_class"].iloc[pos]
+    return str(value) if isinstance(value, str) and value else "kurang_rawan"
+
+
 def _village_label(areas: gpd.GeoDataFrame, pos: int) -> str:
     row = areas.iloc[pos]
     name = str(row.get("village_name", "") or row.get("village_code", ""))
-    return f"{name} ({CLASS_LABEL.get(str(row.get('risk_class', '')), '-')})"
+    return f"{name} ({CLASS_LABEL.get(village_class(areas, pos), '-')})"
 
 
 def plan_campaign(ctx: StageContext, budget: int | None = None) -> TaskSet:
@@ -253,7 +262,7 @@ def plan_campaign(ctx: StageContext, budget: int | None = None) -> TaskSet:
         return empty_taskset(ctx.crs, campaign=_summary(ctx, cap, [], [], {}))
     vxy = travel.xy(venues)
     vpos = travel.village_at(ctx.areas, vxy)
-    klass = [str(ctx.areas.iloc[p]["risk_class"]) if p >= 0 else "kurang_rawan" for p in vpos]
+    klass = [village_class(ctx.areas, p) for p in vpos]
     crowd = _column(venues, "expected_crowd", np.nan)
     risk = np.nan_to_num(_column(venues, "expected_incidents", 0.0))
     order = {k: i for i, k in enumerate(cfg["reduce_order"])}
@@ -390,7 +399,7 @@ def _vvip_routes(ctx: StageContext, cfg: Mapping[str, Any], venues: gpd.GeoDataF
         out[vid] = {"line": path.line, "minutes": path.minutes, "km": path.km,
                     "from": from_id, "points": points, "description": desc,
                     "villages": [{"village_code": str(ctx.areas.iloc[p]["village_code"]),
-                                  "risk_class": str(ctx.areas.iloc[p]["risk_class"])}
+                                  "risk_class": village_class(ctx.areas, p)}
                                  for p in crossed]}
     return out
 

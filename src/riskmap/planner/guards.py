@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from riskmap.planner import travel
-from riskmap.planner.campaign import CLASS_LABEL, event_officers
+from riskmap.planner.campaign import CLASS_LABEL, event_officers, village_class
 from riskmap.planner.core import TASK_COLUMNS, StageContext, TaskSet, empty_taskset
 
 DEFAULTS: dict[str, Any] = {
@@ -57,7 +57,7 @@ def guard_size(ctx: StageContext, venues: pd.DataFrame, cfg: Mapping[str, Any]
     """Officers of each venue's guard and the risk class of its village."""
     pts = travel.xy(venues)
     pos = travel.village_at(ctx.areas, pts)
-    klass = [str(ctx.areas.iloc[p]["risk_class"]) if p >= 0 else "kurang_rawan" for p in pos]
+    klass = [village_class(ctx.areas, p) for p in pos]
     crowd = pd.to_numeric(venues["expected_crowd"], errors="coerce").to_numpy(float) \
         if "expected_crowd" in venues else np.full(len(venues), np.nan)
     size = np.array([event_officers(c, k, cfg) for c, k in zip(crowd, klass, strict=True)],

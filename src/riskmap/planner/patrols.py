@@ -343,7 +343,7 @@ def village_stops(ctx: StageContext, codes: Sequence[str], *, stop_at: str,
 def target_villages(ctx: StageContext, classes: Sequence[str]) -> list[str]:
     """Village codes of the given risk classes, riskiest first (ties by code)."""
     a = ctx.areas
-    if len(a) == 0:
+    if len(a) == 0 or "risk_class" not in a:
         return []
     sel = a[a["risk_class"].astype(str).isin(list(classes))]
     score = pd.to_numeric(sel.get("risk_score", 0.0), errors="coerce")
