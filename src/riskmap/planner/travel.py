@@ -31,13 +31,8 @@ from scipy.sparse.csgraph import dijkstra
 from scipy.spatial import cKDTree
 from shapely.geometry import LineString
 
+from riskmap.config import section_defaults
 from riskmap.reach import straight_travel
-
-DEFAULT_TERRAIN = {"road": {"detour": 1.4, "speed_kmh": 40.0},
-                   "river": {"detour": 1.6, "speed_kmh": 12.0}}
-"""Fallback terrain settings (the reach schema's defaults) when the context lacks them."""
-
-DEFAULT_CONNECTOR_KMH = 4.0
 
 
 @dataclass(frozen=True)
@@ -92,16 +87,19 @@ _NETWORKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def terrain_settings(ctx: Any) -> dict[str, dict[str, float]]:
-    """The ``{terrain: {detour, speed_kmh}}`` settings of the context (schema defaults filled)."""
+    """The ``{terrain: {detour, speed_kmh}}`` settings of the context (the reach schema's
+    defaults fill what it lacks)."""
+    base = section_defaults("reach")["terrain"]
     given = dict((getattr(ctx, "reach", None) or {}).get("terrain", {}) or {})
-    return {k: {**DEFAULT_TERRAIN.get(k, {}), **dict(v)} for k, v in
-            {**DEFAULT_TERRAIN, **given}.items()}
+    return {k: {**base.get(k, {}), **dict(v)} for k, v in {**base, **given}.items()}
 
 
 def connector_speed(ctx: Any) -> float:
     """Walking speed (km/h) from a site to its nearest route vertex."""
-    return float((getattr(ctx, "reach", None) or {}).get("connector_speed_kmh",
-                                                          DEFAULT_CONNECTOR_KMH))
+    reach = getattr(ctx, "reach", None) or {}
+    if "connector_speed_kmh" in reach:
+        return float(reach["connector_speed_kmh"])
+    return float(section_defaults("reach")["connector_speed_kmh"])
 
 
 def terrain_of(frame: pd.DataFrame) -> list[str]:
