@@ -144,3 +144,14 @@ def test_two_calls_give_identical_frames():
     assert a.movements.to_json() == b.movements.to_json()
     assert a.info == b.info
     assert np.isfinite(a.tasks[["lat", "lon"]].to_numpy(float)).all()
+
+
+def test_event_sizing_follows_the_staffing_section_unless_the_campaign_section_says():
+    rows = [{"venue_id": "K1", "kind": "campaign_site", "x": 0.0, "y": 0.0,
+             "start": "2024-01-01", "end": "2024-01-01", "expected_crowd": 500}]
+    staffing = {"staffing": {"venue_officers_per_100_crowd": 3, "venue_min_officers": 4}}
+    ts = campaign.plan_campaign(campaign_ctx(rows, allocation=staffing))
+    assert ts.tasks["personnel"].tolist() == [15]
+    own = {**staffing, "campaign": {"officers_per_100_crowd": 1}}
+    assert campaign.plan_campaign(campaign_ctx(rows, allocation=own)).tasks["personnel"] \
+        .tolist() == [5]

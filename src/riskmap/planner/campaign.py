@@ -51,18 +51,33 @@ DEFAULTS: dict[str, Any] = {
     "guard_personnel": 2,
     "segment_m": 1000.0,
 }
-"""Settings (``allocation.campaign``). ``budget_share``: share of the stage budget the
-schedule may use each day (None: ``1 - allocation.reserve_share``). ``arrival``: the
-``venue_id`` or ``unit_id`` a VVIP escort starts from (None: the nearest Polres)."""
+"""Settings (``allocation.campaign``; ``officers_per_100_crowd`` and ``min_officers`` default
+to ``allocation.staffing``'s venue sizing when given). ``budget_share``: share of the stage
+budget the schedule may use each day (None: ``1 - allocation.reserve_share``). ``arrival``:
+the ``venue_id`` or ``unit_id`` a VVIP escort starts from (None: the nearest Polres)."""
 
 CLASS_LABEL = {"kurang_rawan": "kurang rawan", "rawan": "rawan", "sangat_rawan": "sangat rawan"}
 KIND_LABEL = {"campaign_site": "kampanye", "party_office": "posko partai",
               "vvip_visit": "kunjungan VVIP"}
 
 
+def staffing_defaults(ctx: StageContext) -> dict[str, Any]:
+    """Event sizing from ``allocation.staffing`` (``venue_officers_per_100_crowd``,
+    ``venue_min_officers``) when the stage's config gives it: one rule for every venue."""
+    staffing = dict(ctx.allocation.get("staffing", {}) or {})
+    out: dict[str, Any] = {}
+    if "venue_officers_per_100_crowd" in staffing:
+        out["officers_per_100_crowd"] = float(staffing["venue_officers_per_100_crowd"])
+    if "venue_min_officers" in staffing:
+        out["min_officers"] = int(staffing["venue_min_officers"])
+    return out
+
+
 def settings(ctx: StageContext) -> dict[str, Any]:
-    """The campaign settings: :data:`DEFAULTS` updated by ``ctx.allocation["campaign"]``."""
-    return {**DEFAULTS, **dict(ctx.allocation.get("campaign", {}) or {})}
+    """The campaign settings: :data:`DEFAULTS`, the venue sizing of ``allocation.staffing``,
+    then ``ctx.allocation["campaign"]``."""
+    return {**DEFAULTS, **staffing_defaults(ctx),
+            **dict(ctx.allocation.get("campaign", {}) or {})}
 
 
 def day_budget(ctx: StageContext, cfg: Mapping[str, Any]) -> int:

@@ -18,7 +18,12 @@ import numpy as np
 import pandas as pd
 
 from riskmap.planner import travel
-from riskmap.planner.campaign import CLASS_LABEL, event_officers, village_class
+from riskmap.planner.campaign import (
+    CLASS_LABEL,
+    event_officers,
+    staffing_defaults,
+    village_class,
+)
 from riskmap.planner.core import TASK_COLUMNS, StageContext, TaskSet, empty_taskset
 
 DEFAULTS: dict[str, Any] = {
@@ -42,8 +47,9 @@ KIND_LABEL = {"ppk_office": "Kantor PPK", "kpu_office": "Kantor KPU",
 
 
 def settings(ctx: StageContext) -> dict[str, Any]:
-    """The guard settings: :data:`DEFAULTS` updated by ``ctx.allocation["guard"]``."""
-    return {**DEFAULTS, **dict(ctx.allocation.get("guard", {}) or {})}
+    """The guard settings: :data:`DEFAULTS`, the venue sizing of ``allocation.staffing``,
+    then ``ctx.allocation["guard"]``."""
+    return {**DEFAULTS, **staffing_defaults(ctx), **dict(ctx.allocation.get("guard", {}) or {})}
 
 
 def guard_dates(ctx: StageContext, span: str, ppk_days: int) -> list[dt.date]:
