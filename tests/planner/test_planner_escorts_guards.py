@@ -35,7 +35,8 @@ def stage_ctx(stage, start, end, **alloc):
 
 
 def test_logistics_escort_runs_from_the_warehouse_to_every_ppk_on_the_last_quiet_day():
-    ts = escorts.escort_tasks(stage_ctx("quiet_period", "2024-02-11", "2024-02-13"))
+    ts = escorts.escort_tasks(stage_ctx("quiet_period", "2024-02-11", "2024-02-13",
+                                        escort={"village_leg": False}))
     t = ts.tasks
     assert list(t.columns[:len(TASK_COLUMNS)]) == TASK_COLUMNS
     assert t["task_id"].tolist() == ["ESC-LOG-PPK-E-2024-02-13", "ESC-LOG-PPK-W-2024-02-13"]
@@ -49,6 +50,21 @@ def test_logistics_escort_runs_from_the_warehouse_to_every_ppk_on_the_last_quiet
     # 9000 m east, 500 m south: straight km at 60 km/h with detour 1
     e = ts.movements.set_index("task_id").loc["ESC-LOG-PPK-E-2024-02-13"]
     assert e.minutes == pytest.approx(round((9000**2 + 500**2) ** 0.5 / 1000, 1))
+
+
+def test_logistics_go_on_from_each_ppk_to_its_villages():
+    c = stage_ctx("quiet_period", "2024-02-11", "2024-02-13", escort={"villages_per_escort": 2})
+    ts = escorts.escort_tasks(c)
+    dist = ts.tasks[ts.tasks.task_id.str.startswith("ESC-DIST-")]
+    # PPK-W serves W1, W2, C0 (two escorts), PPK-E serves E1, E2 (one), all on the last day
+    assert sorted(dist.task_id) == ["ESC-DIST-PPK-E-1-2024-02-13", "ESC-DIST-PPK-W-1-2024-02-13",
+                                    "ESC-DIST-PPK-W-2-2024-02-13"]
+    lines = ts.movements.set_index("task_id").geometry
+    # from the PPK office, nearest village first, the farthest last
+    e = lines["ESC-DIST-PPK-E-1-2024-02-13"]
+    assert Point(e.coords[0]).distance(Point(X0 + 9000, Y0)) < 1e-6
+    assert Point(e.coords[-1]).distance(Point(X0 + 12000, Y0)) < 1e-6
+    assert (dist.personnel == 2).all() and (dist.unit_id == "PS-E").sum() == 1
 
 
 def test_ballot_boxes_go_village_to_ppk_then_ppk_to_kpu_after_counting():

@@ -2,7 +2,7 @@
 
 - Quiet period, on its last day (the day before voting): the logistics escort from the
   logistics warehouse (or the KPU office when there is none; the nearest one by travel when
-  there are several) to every PPK office.
+  there are several) to every PPK office, and on from each PPK to its villages (grouped).
 - Recapitulation: the ballot boxes travel from the villages to their PPK office (the nearest
   by travel) on the first ``ballot_days`` days, ``villages_per_escort`` neighbouring villages
   per escort (one circuit collecting them in angular order around the PPK); then each PPK's
@@ -42,11 +42,15 @@ DEFAULTS: dict[str, Any] = {
     "villages_per_escort": 3,
     "kpu_personnel": 4,
     "destination_kinds": ["kpu_office", "logistics_warehouse"],
+    "village_leg": True,
+    "village_leg_personnel": 2,
 }
 """Settings (``allocation.escort``): officers of a logistics escort, where the logistics
 start (first kind present), officers of a ballot-box escort, days the village escorts take,
 villages collected by one escort, officers of a PPK -> KPU escort, and where the PPK boxes
-go (first kind present)."""
+go (first kind present); ``village_leg``: on the logistics day also escort the logistics
+from each PPK to its villages (``village_leg_personnel`` officers, ``villages_per_escort``
+villages per escort)."""
 
 
 def settings(ctx: StageContext) -> dict[str, Any]:
@@ -123,9 +127,11 @@ def _line(tid: str, day: dt.date, personnel: int, minutes: float, line: LineStri
 
 
 def logistics_escorts(ctx: StageContext, day: dt.date | None = None) -> TaskSet:
-    """Warehouse -> every PPK office on ``day`` (default the window's last day).
+    """Warehouse -> every PPK office on ``day`` (default the window's last day), then (with
+    ``village_leg``) PPK -> its villages.
 
-    Task ids ``ESC-LOG-<ppk venue_id>-<date>``; the line ends at the PPK office.
+    Task ids ``ESC-LOG-<ppk venue_id>-<date>`` (the line ends at the PPK office) and
+    ``ESC-DIST-<ppk venue_id>-<n>-<date>``.
     """
     cfg = settings(ctx)
     day = ctx.end if day is None else day
@@ -147,6 +153,10 @@ def logistics_escorts(ctx: StageContext, day: dt.date | None = None) -> TaskSet:
                 f"{getattr(p, 'name', p.venue_id)} ({km:.1f} km, {minutes:.0f} menit)")
         rows.append(_row(tid, day, n, units[i], str(p.venue_id), pxy[i], desc, minutes))
         lines.append(_line(tid, day, n, minutes, line))
+    if cfg["village_leg"]:
+        _village_escorts(ctx, ppk, [day], int(cfg["village_leg_personnel"]),
+                         int(cfg["villages_per_escort"]), to_ppk=False, rows=rows, lines=lines,
+                         cache=cache)
     return _frames(ctx, rows, lines, info)
 
 
@@ -169,6 +179,41 @@ def village_groups(ppk_xy: np.ndarray, vill_xy: np.ndarray,
     return [sorted(g, key=lambda j: (-dist[j], j)) for g in groups]
 
 
+def _village_escorts(ctx: StageContext, ppk: gpd.GeoDataFrame, days: list[dt.date],
+                     personnel: int, per_escort: int, *, to_ppk: bool, rows: list,
+                     lines: list, cache: dict) -> None:
+    """Escorts between each PPK office and its villages (the nearest PPK by travel), groups
+    of ``per_escort`` villages spread over ``days``: villages -> PPK (``ESC-BOX-``, ballot
+    boxes) or PPK -> villages (``ESC-DIST-``, the logistics to the PPS/TPS)."""
+    codes, vxy = _village_points(ctx)
+    if not len(codes) or not days:
+        return
+    pxy = travel.xy(ppk)
+    owner = _nearest(ctx, ppk, vxy)
+    group_no = 0
+    for i, p in enumerate(ppk.itertuples(index=False)):
+        mine = np.nonzero(owner == i)[0]
+        for g_i, g in enumerate(village_groups(pxy[i], vxy[mine], per_escort), start=1):
+            members = mine[g]
+            day = days[group_no % len(days)]
+            group_no += 1
+            names = ", ".join(codes[m][1] for m in members)
+            pname = getattr(p, "name", p.venue_id)
+            if to_ppk:
+                pts, prefix = [*vxy[members], pxy[i]], "ESC-BOX"
+                unit = _unit_for(ctx, vxy[members[:1]], ("polsek",))[0]
+            else:
+                pts, prefix = [pxy[i], *vxy[members[::-1]]], "ESC-DIST"
+                unit = _unit_for(ctx, pxy[i:i + 1], ("polsek",))[0]
+            line, minutes, km = _chain(ctx, pts, cache)
+            tid = f"{prefix}-{p.venue_id}-{g_i}-{day.isoformat()}"
+            desc = (f"Pengawalan kotak suara: desa {names} - {pname}" if to_ppk else
+                    f"Pengawalan logistik: {pname} - desa {names}")
+            desc += f" ({km:.1f} km, {minutes:.0f} menit)"
+            rows.append(_row(tid, day, personnel, unit, str(p.venue_id), pxy[i], desc, minutes))
+            lines.append(_line(tid, day, personnel, minutes, line))
+
+
 def ballot_escorts(ctx: StageContext) -> TaskSet:
     """Recapitulation: villages -> PPK (first ``ballot_days`` days) and PPK -> KPU (day
     ``guard.ppk_days``). Ids ``ESC-BOX-<ppk>-<n>-<date>`` and ``ESC-KPU-<ppk>-<date>``."""
@@ -179,28 +224,10 @@ def ballot_escorts(ctx: StageContext) -> TaskSet:
     if len(ppk) == 0 or not days:
         return empty_taskset(ctx.crs, escort={**info, "escorts": 0})
     pxy = travel.xy(ppk)
-    codes, vxy = _village_points(ctx)
     rows, lines, cache = [], [], {}
-    ballot_days = days[:max(int(cfg["ballot_days"]), 1)]
-    n_box = int(cfg["ballot_personnel"])
-    if len(codes):
-        owner = _nearest(ctx, ppk, vxy)
-        group_no = 0
-        for i, p in enumerate(ppk.itertuples(index=False)):
-            mine = np.nonzero(owner == i)[0]
-            groups = village_groups(pxy[i], vxy[mine], int(cfg["villages_per_escort"]))
-            for g_i, g in enumerate(groups, start=1):
-                members = mine[g]
-                day = ballot_days[group_no % len(ballot_days)]
-                group_no += 1
-                line, minutes, km = _chain(ctx, [*vxy[members], pxy[i]], cache)
-                tid = f"ESC-BOX-{p.venue_id}-{g_i}-{day.isoformat()}"
-                unit = _unit_for(ctx, vxy[members[:1]], ("polsek",))[0]
-                names = ", ".join(codes[m][1] for m in members)
-                desc = (f"Pengawalan kotak suara: desa {names} - "
-                        f"{getattr(p, 'name', p.venue_id)} ({km:.1f} km, {minutes:.0f} menit)")
-                rows.append(_row(tid, day, n_box, unit, str(p.venue_id), pxy[i], desc, minutes))
-                lines.append(_line(tid, day, n_box, minutes, line))
+    _village_escorts(ctx, ppk, days[:max(int(cfg["ballot_days"]), 1)],
+                     int(cfg["ballot_personnel"]), int(cfg["villages_per_escort"]),
+                     to_ppk=True, rows=rows, lines=lines, cache=cache)
     dest = _venues_of(ctx, list(cfg["destination_kinds"]))
     if len(dest):
         ppk_days = int(guards.settings(ctx)["ppk_days"])
