@@ -126,19 +126,21 @@ def roster_from_tasks(
             continue
         name = "Jadwal Kampanye" if (kind == "venue_guard" and stage == "campaign") \
             else TASK_SHEETS[kind]
-        rows = []
-        for _, t in part.sort_values(["date", "task_id"]).iterrows():
-            pid = str(t["post_id"] or "")
-            lokasi = str(post_info["name"].get(pid, "")) if pid and "name" in post_info else ""
-            rows.append({
-                "Tanggal": str(t["date"]), "Kode Tugas": str(t["task_id"]), "Pos": pid or "-",
-                "Lokasi": lokasi or str(t["site_id"] or "-"),
-                "Koordinat": f"{float(t['lat']):.6f}, {float(t['lon']):.6f}",
-                "Jumlah Personel": int(t["personnel"]),
-                "Asal Satuan": _unit_label(t["unit_id"], unit_names),
-                "Keterangan": str(t["description"] or ""),
-            })
-        sheets[name] = pd.DataFrame(rows, columns=TASK_SHEET_COLUMNS)
+        t = part.sort_values(["date", "task_id"])
+        pid = t["post_id"].fillna("").astype(str)
+        lokasi = pid.map(post_info["name"]).fillna("").astype(str) \
+            if "name" in post_info else pd.Series("", index=t.index)
+        site = t["site_id"].fillna("").astype(str).replace("", "-")
+        frame = pd.DataFrame({
+            "Tanggal": t["date"].astype(str), "Kode Tugas": t["task_id"].astype(str),
+            "Pos": pid.replace("", "-"), "Lokasi": lokasi.where(lokasi != "", site),
+            "Koordinat": [f"{float(a):.6f}, {float(b):.6f}" for a, b in zip(t["lat"], t["lon"],
+                                                                             strict=True)],
+            "Jumlah Personel": t["personnel"].astype(int),
+            "Asal Satuan": [_unit_label(u, unit_names) for u in t["unit_id"].fillna("")],
+            "Keterangan": t["description"].fillna("").astype(str),
+        })
+        sheets[name] = frame[TASK_SHEET_COLUMNS].reset_index(drop=True)
     return sheets
 
 

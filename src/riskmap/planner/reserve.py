@@ -153,11 +153,14 @@ def unit_patrol_tasks(
     """``patrol`` tasks of whole units: ``{(unit_id, ISO date): officers}`` -> task rows
     (post ``PTL-<unit_id>``: the unit is the patrol's post; task ids ``<id_prefix>-...``)."""
     rows = []
+    cache: dict[str, tuple[dict[str, Any], float, float]] = {}
     for (uid, date), n in sorted(officers_by_unit_date.items()):
         if n <= 0:
             continue
-        site = _site(ctx, uid)
-        lat, lon = _lonlat(ctx, site["x"], site["y"])
+        if uid not in cache:
+            site = _site(ctx, uid)
+            cache[uid] = (site, *_lonlat(ctx, site["x"], site["y"]))
+        site, lat, lon = cache[uid]
         post_id = f"PTL-{uid}"
         rows.append({
             "task_id": f"{id_prefix}-{uid}-{date.replace('-', '')}", "date": date, "task": "patrol",
