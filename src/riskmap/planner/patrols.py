@@ -54,8 +54,8 @@ DEFAULTS: dict[str, Any] = {
     "rotation_days": 3,
     "first_solution": "PATH_CHEAPEST_ARC",
     "metaheuristic": "GUIDED_LOCAL_SEARCH",
-    "solution_limit": 50,
-    "branch_limit": 10000,
+    "solution_limit": 30,
+    "branch_limit": 5000,
     "exact_up_to": 10,
 }
 """Settings (``allocation.patrol``): target classes, the prize column (``expected_incidents``
@@ -118,8 +118,8 @@ def solve_circuits(
     stop_minutes: float,
     first_solution: str = "PATH_CHEAPEST_ARC",
     metaheuristic: str = "GUIDED_LOCAL_SEARCH",
-    solution_limit: int = 50,
-    branch_limit: int = 10000,
+    solution_limit: int = 30,
+    branch_limit: int = 5000,
     exact_up_to: int = 0,
 ) -> Circuits:
     """Prize-collecting circuits from a depot with OR-Tools routing (deterministic search).
@@ -174,14 +174,7 @@ def solve_circuits(
     nodes = [0, *[i + 1 for i in reachable]]
     sub_arc = arc[np.ix_(nodes, nodes)].tolist()
     sub_transit = transit[np.ix_(nodes, nodes)].tolist()
-    manager = pywrapcp.RoutingIndexManager(len(nodes), int(vehicles), 0)
-    routing = pywrapcp.RoutingModel(manager)
-    arc_cb = routing.RegisterTransitMatrix(sub_arc)
-    time_cb = routing.RegisterTransitMatrix(sub_transit)
-    routing.SetArcCostEvaluatorOfAllVehicles(arc_cb)
-    routing.AddDimension(time_cb, 0, cap, True, "time")
-    for k, i in enumerate(reachable, start=1):
-        routing.AddDisjunction([manager.NodeToIndex(k)], penalty[i])
+    manager, routing = _model(nodes, sub_arc, sub_transit, cap, penalty, reachable, vehicles)
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = getattr(routing_enums_pb2.FirstSolutionStrategy,
                                              first_solution)
@@ -194,6 +187,20 @@ def solve_circuits(
         setattr(ops, name, pywrapcp.BOOL_TRUE)
     routing.AddSearchMonitor(routing.solver().BranchesLimit(int(branch_limit)))
     solution = routing.SolveWithParameters(params)
+    # a second start from the riskiest-first insertion; the better of the two is kept
+    seed = greedy_circuits(m[np.ix_(nodes, nodes)], [p[i] for i in reachable],
+                           vehicles=int(vehicles), shift_minutes=shift_minutes,
+                           stop_minutes=stop_minutes, scale=SCALE)
+    if any(seed):
+        routing2 = _model(nodes, sub_arc, sub_transit, cap, penalty, reachable, vehicles)
+        start = routing2[1].ReadAssignmentFromRoutes([[k for k in r] for r in seed], True)
+        if start is not None:
+            routing2[1].AddSearchMonitor(
+                routing2[1].solver().BranchesLimit(int(branch_limit)))
+            other = routing2[1].SolveFromAssignmentWithParameters(start, params)
+            if other is not None and (solution is None or
+                                      other.ObjectiveValue() < solution.ObjectiveValue()):
+                manager, routing, solution = routing2[0], routing2[1], other
     if solution is None:
         return Circuits([], [], 0.0, "no_solution")
     routes: list[list[int]] = []
@@ -211,6 +218,48 @@ def solve_circuits(
     mins = [route_minutes(r, m, stop_minutes) for r in routes]
     prize = float(sum(p[i] for r in routes for i in r))
     return Circuits(routes, mins, prize, "heuristic")
+
+
+def _model(nodes: list[int], arc: list, transit: list, cap: int, penalty: list[int],
+           reachable: list[int], vehicles: int) -> tuple[Any, Any]:
+    """The OR-Tools routing model of one instance (manager, model)."""
+    manager = pywrapcp.RoutingIndexManager(len(nodes), int(vehicles), 0)
+    routing = pywrapcp.RoutingModel(manager)
+    arc_cb = routing.RegisterTransitMatrix(arc)
+    time_cb = routing.RegisterTransitMatrix(transit)
+    routing.SetArcCostEvaluatorOfAllVehicles(arc_cb)
+    routing.AddDimension(time_cb, 0, cap, True, "time")
+    for k, i in enumerate(reachable, start=1):
+        routing.AddDisjunction([manager.NodeToIndex(k)], penalty[i])
+    return manager, routing
+
+
+def greedy_circuits(minutes: np.ndarray, prizes: Sequence[float], *, vehicles: int,
+                    shift_minutes: float, stop_minutes: float, scale: int = SCALE
+                    ) -> list[list[int]]:
+    """Riskiest stop first, each at its cheapest feasible place in any circuit (node indices
+    1..n of ``minutes``, the depot 0). Times in the routing's integer resolution."""
+    m = np.ceil(np.asarray(minutes, float) * scale - 1e-9)
+    stop = np.ceil(float(stop_minutes) * scale - 1e-9)
+    cap = math.floor(float(shift_minutes) * scale + 1e-9)
+    routes: list[list[int]] = [[] for _ in range(int(vehicles))]
+    used = [0.0] * int(vehicles)
+    order = sorted(range(len(prizes)), key=lambda i: (-float(prizes[i]), i))
+    for i in order:
+        node = i + 1
+        best = None
+        for v, r in enumerate(routes):
+            seq = [0, *r, 0]
+            for pos in range(len(seq) - 1):
+                a, b = seq[pos], seq[pos + 1]
+                extra = m[a, node] + stop + m[node, b] - m[a, b]
+                if used[v] + extra <= cap and (best is None or extra < best[0]):
+                    best = (extra, v, pos)
+        if best is not None:
+            extra, v, pos = best
+            routes[v].insert(pos, node)
+            used[v] += extra
+    return routes
 
 
 def exact_circuits(
@@ -460,16 +509,21 @@ def plan_patrols(
         base = stops["prize"].to_numpy(float)[mine]
         visits = np.zeros(len(mine))
         days: list[list[tuple[int, list[int], float]]] = []
+        solved: dict[tuple, Circuits] = {}
         for _ in range(min(rotation, len(dates))):
             prize = base * float(cfg["revisit_factor"]) ** visits
-            sol = solve_circuits(mat, prize, vehicles=int(cfg["teams_per_unit"]),
-                                 shift_minutes=float(cfg["shift_minutes"]),
-                                 stop_minutes=float(cfg["stop_minutes"]),
-                                 first_solution=str(cfg["first_solution"]),
-                                 metaheuristic=str(cfg["metaheuristic"]),
-                                 solution_limit=int(cfg["solution_limit"]),
-                                 branch_limit=int(cfg["branch_limit"]),
-                                 exact_up_to=int(cfg["exact_up_to"]))
+            # prizes scaled all alike (every stop visited as often) have the same circuits
+            key = tuple(np.round(prize / prize.max(), 12)) if prize.max() > 0 else ()
+            sol = solved.get(key)
+            if sol is None:
+                sol = solved[key] = solve_circuits(
+                    mat, prize, vehicles=int(cfg["teams_per_unit"]),
+                    shift_minutes=float(cfg["shift_minutes"]),
+                    stop_minutes=float(cfg["stop_minutes"]),
+                    first_solution=str(cfg["first_solution"]),
+                    metaheuristic=str(cfg["metaheuristic"]),
+                    solution_limit=int(cfg["solution_limit"]),
+                    branch_limit=int(cfg["branch_limit"]), exact_up_to=int(cfg["exact_up_to"]))
             day = []
             for r, mins in zip(sol.routes, sol.minutes, strict=True):
                 day.append((u, [int(mine[i]) for i in r], mins))
