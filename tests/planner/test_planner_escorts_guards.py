@@ -126,3 +126,15 @@ def test_two_calls_give_identical_frames():
     a, b = escorts.escort_tasks(c), escorts.escort_tasks(c)
     pd.testing.assert_frame_equal(a.tasks, b.tasks)
     assert a.movements.to_json() == b.movements.to_json() and a.info == b.info
+
+
+def test_a_river_village_ballot_escort_travels_by_river():
+    rows = [dict(t, hard_to_reach=t["village_code"] == "E2") for t in TPS]
+    c = ctx(stage="recapitulation", start="2024-02-15", end="2024-02-20", budget=200,
+            venue_rows=VENUES, unit_rows=UNITS, village_rows=VILLAGES, tps_rows=rows,
+            allocation={"escort": {"villages_per_escort": 1}})
+    t = escorts.escort_tasks(c).tasks.set_index("site_id")
+    box = t[t.task_id.str.startswith("ESC-BOX-")]
+    e2 = box[box.description.str.contains("Desa E2")].iloc[0]
+    # 3 km by river (detour 2 at 12 km/h) = 30 min; by road it would be 3 min
+    assert e2.minutes == pytest.approx(30.0)

@@ -80,15 +80,17 @@ def _unit_for(ctx: StageContext, pts: np.ndarray, kinds: tuple[str, ...]) -> lis
     return [str(ids[i]) if i >= 0 else "" for i in idx]
 
 
-def _chain(ctx: StageContext, pts: list[np.ndarray], cache: dict) -> tuple[LineString, float,
-                                                                           float]:
-    """The line through ``pts`` in order (each leg a travel path), its minutes and km."""
+def _chain(ctx: StageContext, pts: list[np.ndarray], cache: dict,
+           terrain: list[str] | None = None) -> tuple[LineString, float, float]:
+    """The line through ``pts`` in order (each leg a travel path by the terrain of its ends,
+    default road), its minutes and km."""
     coords: list[tuple[float, float]] = []
     minutes = km = 0.0
-    for a, b in itertools.pairwise(pts):
-        key = (tuple(a), tuple(b))
+    terrain = terrain or ["road"] * len(pts)
+    for (a, ta), (b, tb) in itertools.pairwise(zip(pts, terrain, strict=True)):
+        key = (tuple(a), tuple(b), ta, tb)
         if key not in cache:
-            cache[key] = travel.travel_path(ctx, a, b)
+            cache[key] = travel.travel_path(ctx, a, b, a_terrain=ta, b_terrain=tb)
         leg = cache[key]
         c = list(leg.line.coords)
         coords.extend(c if not coords else c[1:])
@@ -199,13 +201,16 @@ def _village_escorts(ctx: StageContext, ppk: gpd.GeoDataFrame, days: list[dt.dat
             group_no += 1
             names = ", ".join(codes[m][1] for m in members)
             pname = getattr(p, "name", p.venue_id)
+            terr = [codes[m][2] for m in members]
             if to_ppk:
                 pts, prefix = [*vxy[members], pxy[i]], "ESC-BOX"
+                terr = [*terr, "road"]
                 unit = _unit_for(ctx, vxy[members[:1]], ("polsek",))[0]
             else:
                 pts, prefix = [pxy[i], *vxy[members[::-1]]], "ESC-DIST"
+                terr = ["road", *terr[::-1]]
                 unit = _unit_for(ctx, pxy[i:i + 1], ("polsek",))[0]
-            line, minutes, km = _chain(ctx, pts, cache)
+            line, minutes, km = _chain(ctx, pts, cache, terr)
             tid = f"{prefix}-{p.venue_id}-{g_i}-{day.isoformat()}"
             desc = (f"Pengawalan kotak suara: desa {names} - {pname}" if to_ppk else
                     f"Pengawalan logistik: {pname} - desa {names}")
@@ -248,19 +253,22 @@ def ballot_escorts(ctx: StageContext) -> TaskSet:
     return _frames(ctx, rows, lines, info)
 
 
-def _village_points(ctx: StageContext) -> tuple[list[tuple[str, str]], np.ndarray]:
-    """Villages with TPS and their TPS centroid: ``[(code, name)]`` and ``(n, 2)`` xy."""
+def _village_points(ctx: StageContext) -> tuple[list[tuple[str, str, str]], np.ndarray]:
+    """Villages with TPS and their TPS centroid: ``[(code, name, terrain)]`` (river when most
+    of its TPS are hard to reach) and ``(n, 2)`` xy."""
     tps = ctx.tps
     if len(tps) == 0:
         return [], np.zeros((0, 2))
     t = pd.DataFrame({"c": tps["village_code"].astype(str).to_numpy(),
-                      "x": tps.geometry.x.to_numpy(float), "y": tps.geometry.y.to_numpy(float)})
-    g = t.groupby("c", sort=True)[["x", "y"]].mean()
+                      "x": tps.geometry.x.to_numpy(float), "y": tps.geometry.y.to_numpy(float),
+                      "h": [tr == "river" for tr in travel.terrain_of(tps)]})
+    g = t.groupby("c", sort=True)[["x", "y", "h"]].mean()
     names = {}
     if len(ctx.areas) and "village_name" in ctx.areas:
         names = dict(zip(ctx.areas["village_code"].astype(str),
                          ctx.areas["village_name"].astype(str), strict=False))
-    codes = [(c, names.get(c, c)) for c in g.index]
+    codes = [(c, names.get(c, c), "river" if h >= 0.5 else "road")
+             for c, h in zip(g.index, g["h"], strict=True)]
     return codes, g[["x", "y"]].to_numpy(float)
 
 
