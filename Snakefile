@@ -42,6 +42,8 @@ STAGE_OUTPUTS = [
     "roster.csv",
     "roster.xlsx",
     "reach.csv",
+    "tasks.csv",
+    "movements.geojson",
     "map.html",
     "map.png",
     "briefing.pdf",

@@ -43,10 +43,9 @@ STAGE_FILES: dict[str, list[str] | None] = {
     "map.png": None,
     "briefing.pdf": None,
     "kecamatan.csv": None,
-    # With the planner's operations plan merged, add:
-    # "tasks.csv": ["task_id", "date", "task", "post_id", "personnel", "unit_id", "site_kind",
-    #               "site_id", "lat", "lon", "description"],
-    # "movements.geojson": ["task_id", "task", "date", "personnel", "minutes"],
+    "tasks.csv": ["task_id", "date", "task", "post_id", "personnel", "unit_id", "site_kind",
+                  "site_id", "lat", "lon", "description"],
+    "movements.geojson": ["task_id", "task", "date", "personnel", "minutes"],
 }
 
 # Byte-identical between two runs of the same inputs: every file of these kinds, anywhere

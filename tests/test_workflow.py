@@ -69,7 +69,15 @@ def test_every_contract_file_and_column(tiny_run):
         assert PLAN_KEYS <= set(plan)
         assert plan["stage"] == stage
         assert plan["personnel_assigned"] <= plan["personnel_budget"]
-        assert plan["personnel_assigned"] == int(posts["personnel"].sum())
+        tasks = pd.read_csv(d / "tasks.csv")
+        daily = tasks.groupby("date")["personnel"].sum()
+        assert (daily <= plan["personnel_budget"]).all()
+        assert plan["personnel_assigned"] == int(daily.max())
+        moves = json.loads((d / "movements.geojson").read_text())
+        assert {f["properties"]["task_id"] for f in moves["features"]} <= set(tasks["task_id"])
+        if stage == "voting":  # one day: every officer at a post, every TPS with a team
+            assert plan["personnel_assigned"] == int(posts["personnel"].sum())
+            assert tps["post_id"].notna().all()
         assert set(plan["input_sha256"]) >= {
             "tps.csv",
             "region.yaml",

@@ -174,3 +174,23 @@ def staff_posts(requirements: Sequence[float], *, team_size: int, available: int
         "shortfall": int(shortfall),
     }]
     return Staffing(personnel, float(raw.sum()), target, int(available), int(shortfall), relaxed)
+
+
+def team_pattern(staffing: Mapping[str, Any]) -> dict[str, dict[str, float]]:
+    """The team pattern of the selected preset: per class ``officers``, ``per_tps``, ``linmas``.
+
+    A team of class ``c`` holds ``per_tps`` TPS with ``officers`` police; ``linmas`` is the
+    number of Linmas the same group of TPS implies (0 when the preset does not say).
+
+    Examples
+    --------
+    >>> team_pattern({"preset": "p", "presets": {"p": {
+    ...     "kurang_rawan": {"officers": 2, "per_tps": 4, "linmas": 6},
+    ...     "rawan": {"officers": 4, "per_tps": 2},
+    ...     "sangat_rawan": {"officers": 6, "per_tps": 2}}}})["kurang_rawan"]
+    {'officers': 2.0, 'per_tps': 4.0, 'linmas': 6.0}
+    """
+    ratio_table(staffing)  # validates the preset
+    preset = staffing["presets"][staffing["preset"]]
+    return {c: {"officers": float(preset[c]["officers"]), "per_tps": float(preset[c]["per_tps"]),
+                "linmas": float(preset[c].get("linmas", 0.0))} for c in CLASSES}

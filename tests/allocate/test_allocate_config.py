@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from riskmap.allocate import section_settings
 from riskmap.config import (
     ConfigError,
     load_schema,
     load_stage_overrides,
     section_defaults,
+    section_settings,
     stage_config,
 )
 

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.spatial.distance import cdist
 
-from riskmap.allocate import (
+from riskmap.planner.coverage import (
     _cbc_log_summary,
     coverage_sets,
     covered_weight,
@@ -62,7 +62,7 @@ def test_restricted_demand_is_covered_only_by_its_own_site_or_the_river_radius()
 def test_exact_solver_matches_brute_force(seed, p, radius):
     d, s, w = random_instance(seed)
     cov = coverage_sets(d, s, radius_m=float(radius))
-    sol = solve_mclp(cov, w, p, time_limit_s=None)
+    sol = solve_mclp(cov, w, p, max_nodes=None)
     assert sol.objective == pytest.approx(brute_force(cov, w, p), rel=1e-9, abs=1e-9)
     assert len(sol.chosen) <= p
     assert sol.objective == pytest.approx(covered_weight(cov, w, sol.chosen))
@@ -115,4 +115,16 @@ def test_cbc_log_parsing():
     partial = ("Cbc0010I ...\nPartial search - best objective -50 (best possible -52.5), "
                "took 1000 iterations")
     status, bound = _cbc_log_summary(partial)
-    assert status == "time_limit" and bound == pytest.approx(52.5)
+    assert status == "node_limit" and bound == pytest.approx(52.5)
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 100_000), p=st.integers(0, 6))
+def test_lazy_greedy_chooses_what_plain_greedy_chooses(seed, p):
+    from riskmap.planner.coverage import lazy_greedy
+
+    d, s, w = random_instance(seed, n=40, m=20)
+    cov = coverage_sets(d, s, radius_m=2500.0)
+    lazy = lazy_greedy(cov, w, p)
+    plain = greedy_swap(cov, w, p, max_sweeps=0)
+    assert covered_weight(cov, w, lazy) == pytest.approx(covered_weight(cov, w, plain))

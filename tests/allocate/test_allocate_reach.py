@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import LineString
 
-from riskmap.allocate import plan_stage
+from riskmap.planner.plan import plan_stage
 from riskmap.reach import REACH_COLUMNS, graph_from_routes, network_reach, reach_table
 
 CRS = "EPSG:32749"

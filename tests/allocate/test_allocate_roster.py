@@ -1,4 +1,4 @@
-"""The briefing roster in Bahasa Indonesia: table, CSV and Excel."""
+"""The briefing roster in Bahasa Indonesia: a sheet per kind of task, CSV and Excel."""
 
 from __future__ import annotations
 
@@ -7,27 +7,41 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from riskmap.roster import ROSTER_COLUMNS, roster_from_posts, travel_label, write_roster
+from riskmap.roster import (
+    TASK_SHEET_COLUMNS,
+    TEAM_COLUMNS,
+    roster_from_tasks,
+    roster_table,
+    travel_label,
+    write_roster,
+)
 
 
-def posts_and_reach():
-    posts = pd.DataFrame({
-        "post_id": ["P002", "P001"],
-        "lat": [-1.1016, -1.2],
-        "lon": [113.8664, 113.5],
-        "personnel": [39, 4],
-        "site_kind": ["unit", "tps"],
-        "site_id": ["POLRES-GM", "6210011001001"],
-        "name": ["Polres Gunung Mas", "TPS 6210011001001 (Sepang Simpang)"],
-        "role": ["reserve", "cover"],
-        "reserve_personnel": [39, 0],
-        "covered_tps_ids": ["", "6210011001001;6210011001002"],
-        "covered_venue_ids": ["", "KPU-GM"],
-        "terrain": ["road", "river"],
+def tasks_and_posts(stage: str = "voting"):
+    tasks = pd.DataFrame({
+        "task_id": ["TIM-0001-20240214", "CAD-POLRES-GM-20240214", "GJ-KPU-20240214",
+                    "=cmd-20240214"],
+        "date": ["2024-02-14"] * 4,
+        "task": ["tps_team", "reserve", "venue_guard", "patrol"],
+        "post_id": ["TIM-0001", "CAD-POLRES-GM", "GJ-KPU", "PTL-POLSEK-1"],
+        "personnel": [4, 39, 6, 2],
+        "unit_id": ["POLSEK-1", "POLRES-GM", "POLSEK-1", "POLSEK-1"],
+        "site_kind": ["tps", "unit", "venue", "unit"],
+        "site_id": ["6210011001001", "POLRES-GM", "KPU", "POLSEK-1"],
+        "lat": [-1.2, -1.1016, -1.1, -1.15], "lon": [113.5, 113.8664, 113.86, 113.7],
+        "description": ["Tim Pam TPS TIM-0001: 2 TPS", "Cadangan Polres Gunung Mas: 39",
+                        "Pos jaga Kantor KPU", "=HYPERLINK(\"x\")"],
+        "tps_ids": ["6210011001001;6210011001002", np.nan, np.nan, np.nan],
+        "max_minutes": [34.6, np.nan, np.nan, np.nan],
     })
-    reach = pd.DataFrame({"nearest_polsek_name": ["Polsek Kurun", "Polsek Sepang"],
-                          "polsek_minutes": [0.8, 34.6], "method": ["straight", "straight"]})
-    return posts, reach
+    posts = pd.DataFrame({
+        "post_id": ["TIM-0001", "CAD-POLRES-GM", "GJ-KPU", "PTL-POLSEK-1"],
+        "name": ["Tim Pam TPS TIM-0001", "Cadangan Polres Gunung Mas", "Pos jaga Kantor KPU",
+                 "Patroli Polsek"],
+        "nearest_polsek": ["Polsek Sepang", "Polsek Kurun", "Polsek Kurun", "Polsek Satu"],
+        "terrain": ["river", "road", "road", "road"],
+    })
+    return tasks, posts
 
 
 @pytest.mark.parametrize(("minutes", "terrain", "method", "text"), [
@@ -41,38 +55,52 @@ def test_travel_label(minutes, terrain, method, text):
     assert travel_label(minutes, terrain, method) == text
 
 
-def test_roster_rows_in_bahasa_indonesia():
-    posts, reach = posts_and_reach()
-    roster = roster_from_posts(posts, reach, venue_names={"KPU-GM": "Kantor KPU Gunung Mas"})
-    assert list(roster.columns[:7]) == ROSTER_COLUMNS
-    assert roster["Pos"].tolist() == ["P001", "P002"]
-    first, reserve = roster.iloc[0], roster.iloc[1]
-    assert first["Koordinat"] == "-1.200000, 113.500000"
-    assert first["Jumlah Personel"] == 4
-    assert first["TPS yang dicakup"] == "2 TPS: 6210011001001, 6210011001002"
-    assert first["Polsek terdekat"] == "Polsek Sepang"
-    assert first["Waktu tempuh"] == "35 menit (sungai)"
-    assert first["Tempat lain yang dicakup"] == "Kantor KPU Gunung Mas"
-    assert reserve["Lokasi"] == "Polres Gunung Mas (cadangan 39 personel)"
+def test_a_sheet_per_kind_of_task_in_bahasa_indonesia():
+    tasks, posts = tasks_and_posts()
+    sheets = roster_from_tasks(tasks, posts, stage="voting",
+                               unit_names={"POLSEK-1": "Polsek Satu", "POLRES-GM": "Polres GM"})
+    assert list(sheets) == ["Pam TPS", "Pos Jaga", "Patroli", "Cadangan"]
+    team = sheets["Pam TPS"].iloc[0]
+    assert list(sheets["Pam TPS"].columns) == TEAM_COLUMNS
+    assert team["Tim"] == "TIM-0001" and team["Jumlah Personel"] == 4
+    assert team["Daftar TPS"] == "6210011001001, 6210011001002" and team["Jumlah TPS"] == 2
+    assert team["Waktu tempuh terjauh"] == "35 menit (sungai)"
+    assert team["Asal Satuan"] == "Polsek Satu" and team["Polsek terdekat"] == "Polsek Sepang"
+    reserve = sheets["Cadangan"].iloc[0]
+    assert list(sheets["Cadangan"].columns) == TASK_SHEET_COLUMNS
+    assert reserve["Lokasi"] == "Cadangan Polres Gunung Mas" and reserve["Jumlah Personel"] == 39
     assert reserve["Koordinat"] == "-1.101600, 113.866400"
-    assert reserve["TPS yang dicakup"] == "cadangan untuk eskalasi"
+    # the campaign's guards are its schedule by day
+    camp = roster_from_tasks(tasks, posts, stage="campaign")
+    assert "Jadwal Kampanye" in camp and "Pos Jaga" not in camp
 
 
 def test_write_roster_csv_and_xlsx(tmp_path):
-    posts, reach = posts_and_reach()
-    roster = roster_from_posts(posts, reach)
+    tasks, posts = tasks_and_posts()
+    sheets = roster_from_tasks(tasks, posts, stage="voting")
     xlsx, csv = tmp_path / "voting" / "roster.xlsx", tmp_path / "voting" / "roster.csv"
-    write_roster(roster, xlsx, csv)
-    back = pd.read_csv(csv, dtype=str)
-    assert list(back.columns) == list(roster.columns)
-    assert back["Waktu tempuh"].tolist() == ["35 menit (sungai)", "1 menit (jalan)"]
+    write_roster(sheets, xlsx, csv)
+    back = pd.read_csv(csv, dtype=str, keep_default_na=False)
+    assert back.columns[0] == "Jenis Tugas"
+    assert back["Jenis Tugas"].tolist() == ["Pam TPS", "Pos Jaga", "Patroli", "Cadangan"]
+    assert len(back) == len(roster_table(sheets))
+    # formula-like cells are neutralised in CSV and XLSX
+    assert not any(v.startswith("=") for v in back["Keterangan"])
     assert csv.read_bytes().count(b"\r\n") == 0
-    ws = load_workbook(xlsx).active
+    wb = load_workbook(xlsx)
+    assert wb.sheetnames == ["Pam TPS", "Pos Jaga", "Patroli", "Cadangan"]
+    ws = wb["Pam TPS"]
     rows = list(ws.iter_rows(values_only=True))
-    assert list(rows[0]) == list(roster.columns)
-    assert rows[1][0] == "P001" and rows[1][3] == 4
-    assert ws.freeze_panes == "A2"
-    # the same roster written twice gives the same CSV bytes
-    csv2 = tmp_path / "again.csv"
-    write_roster(roster, tmp_path / "again.xlsx", csv2)
-    assert csv.read_bytes() == csv2.read_bytes()
+    assert list(rows[0]) == TEAM_COLUMNS and rows[1][0] == "TIM-0001" and rows[1][3] == 4
+    assert ws.freeze_panes == "A2" and ws.page_setup.orientation == "landscape"
+    assert ws.print_title_rows == "$1:$1"
+    patrol = list(wb["Patroli"].iter_rows(values_only=True))
+    assert not str(patrol[1][1]).startswith("=") and not str(patrol[1][7]).startswith("=")
+    # the same roster written twice gives the same bytes
+    write_roster(sheets, tmp_path / "again.xlsx", tmp_path / "again.csv")
+    assert csv.read_bytes() == (tmp_path / "again.csv").read_bytes()
+
+
+def test_empty_stage_writes_a_note_sheet(tmp_path):
+    write_roster({}, tmp_path / "r.xlsx", tmp_path / "r.csv")
+    assert load_workbook(tmp_path / "r.xlsx").sheetnames == ["Roster"]

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from riskmap.allocate import section_settings
+from riskmap.config import section_settings
 from riskmap.staffing import (
     largest_remainder,
     ratio_table,

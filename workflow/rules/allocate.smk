@@ -1,4 +1,5 @@
-# The posting plan: where to put the stage's officers, how many at each, and reach to help.
+# The operations plan: the stage's tasks per day (teams, guards, patrols, escorts, reserve),
+# their posts and movement lines, reach to help and the roster.
 
 
 rule allocate:
@@ -12,6 +13,7 @@ rule allocate:
         tps_scores=rules.score.output.tps_scores,
         venue_scores=rules.score.output.venue_scores,
         model=rules.score.output.model,
+        area_csv=rules.score.output.area_csv,
     output:
         tps_risk=OUT / "{stage}" / "tps_risk.csv",
         posts_csv=OUT / "{stage}" / "posts.csv",
@@ -20,6 +22,8 @@ rule allocate:
         reach=OUT / "{stage}" / "reach.csv",
         roster_csv=OUT / "{stage}" / "roster.csv",
         roster_xlsx=OUT / "{stage}" / "roster.xlsx",
+        tasks=OUT / "{stage}" / "tasks.csv",
+        movements=OUT / "{stage}" / "movements.geojson",
     params:
         cfg=lambda w: section(w.stage, "allocation", "reach"),
     log:

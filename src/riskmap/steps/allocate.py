@@ -1,4 +1,4 @@
-"""Step ``allocate``: the posting plan, reach to help and the briefing roster for one stage."""
+"""Step ``allocate``: the operations plan of one stage (tasks, movements, posts), reach, roster."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import sys
 import geopandas as gpd
 import pandas as pd
 
-from riskmap.allocate import plan_stage
 from riskmap.geo import WGS84, points_from_lonlat
+from riskmap.planner.plan import plan_stage
 from riskmap.roster import write_roster
 from riskmap.steps._common import (
     active_venues,
@@ -56,6 +56,18 @@ def scored_tps(tps: pd.DataFrame, scores: pd.DataFrame) -> pd.DataFrame:
     return tps.merge(scores, on="tps_id", how="left", validate="1:1")
 
 
+def movements_wgs84(movements: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The movement lines in WGS84 with the contract's properties first (none: an empty
+    feature collection)."""
+    cols = ["task_id", "task", "date", "personnel", "minutes"]
+    if movements is None or len(movements) == 0:
+        return gpd.GeoDataFrame({c: [] for c in cols}, geometry=[], crs=WGS84)
+    extra = [c for c in movements.columns if c not in cols and c != movements.geometry.name]
+    out = movements[cols + extra].copy()
+    out = gpd.GeoDataFrame(out, geometry=movements.geometry.to_crs(WGS84).to_numpy(), crs=WGS84)
+    return out.sort_values(["date", "task_id"], kind="stable").reset_index(drop=True)
+
+
 def allocate(args: argparse.Namespace) -> None:
     params = params_from(args)
     work = read_work(args.work)
@@ -67,6 +79,13 @@ def allocate(args: argparse.Namespace) -> None:
     tps = tps.merge(names, on="village_code", how="left", validate="m:1")
     venues = active_venues(work.venues, read_venue_scores(args.work, args.stage))
     crs = work.crs
+    areas = work.utm("areas")
+    area_scores = args.out / "area_risk.csv"
+    if area_scores.exists():
+        scores = pd.read_csv(area_scores, dtype={"village_code": str})
+        keep = [c for c in ("village_code", "risk_score", "risk_class", "expected_incidents")
+                if c in scores]
+        areas = areas.merge(scores[keep], on="village_code", how="left", validate="1:1")
     res = plan_stage(
         points_from_lonlat(tps, crs=crs),
         points_from_lonlat(venues, crs=crs),
@@ -76,6 +95,9 @@ def allocate(args: argparse.Namespace) -> None:
         allocation=params["allocation"],
         reach=params["reach"],
         routes=work.routes_utm(args.work),
+        areas=areas,
+        start=start.date(),
+        end=end.date(),
     )
     tps["post_id"] = tps["tps_id"].map(res.tps_post).fillna("")
     tps = tps.sort_values("tps_id").reset_index(drop=True)
@@ -89,6 +111,8 @@ def allocate(args: argparse.Namespace) -> None:
     )
     write_csv(res.reach, args.out / "reach.csv")
     write_roster(res.roster, args.out / "roster.xlsx", args.out / "roster.csv")
+    write_csv(res.tasks, args.out / "tasks.csv")
+    write_geojson(movements_wgs84(res.movements), args.out / "movements.geojson")
 
     model_info = json.loads((stage_work / "model.json").read_text(encoding="utf-8"))
     plan = {

@@ -1,0 +1,134 @@
+"""Pam TPS sectors: the capacitated p-median against brute force, the heuristic, subproblems."""
+
+from __future__ import annotations
+
+from itertools import combinations, product
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from riskmap.planner.tps_teams import (
+    candidate_bases,
+    heuristic_sectors,
+    loads_and_quotas,
+    sectors_of_group,
+    solve_sectors,
+    split_sectors,
+    stretch_pattern,
+    subproblems,
+    teams_needed,
+)
+
+PATTERN = {"kurang_rawan": {"officers": 2, "per_tps": 4, "linmas": 6},
+           "rawan": {"officers": 4, "per_tps": 2, "linmas": 8},
+           "sangat_rawan": {"officers": 6, "per_tps": 2, "linmas": 8}}
+
+
+def instance(seed: int, n: int):
+    rng = np.random.default_rng(seed)
+    pts = rng.uniform(0, 8000, (n, 2))
+    minutes = np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1)) / 1000 * 2.1
+    load = rng.choice([0.25, 0.5], n, p=[0.6, 0.4])
+    weight = rng.gamma(1.0, 1.0, n)
+    return minutes, load, weight
+
+
+def brute_force(minutes, load, weight, p, limit):
+    """Best cost over every set of p bases and every assignment (tiny instances only)."""
+    n = len(load)
+    best = np.inf
+    for bases in combinations(range(n), p):
+        free = [i for i in range(n) if i not in bases]
+        for choice in product(bases, repeat=len(free)):
+            used = {j: load[j] for j in bases}
+            cost = 0.0
+            ok = True
+            for i, j in zip(free, choice, strict=True):
+                used[j] += load[i]
+                if used[j] > 1 + 1e-9 or minutes[j, i] > limit:
+                    ok = False
+                    break
+                cost += minutes[j, i] * weight[i]
+            if ok:
+                best = min(best, cost)
+    return best
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(3, 7))
+def test_exact_sectors_match_brute_force(seed, n):
+    minutes, load, weight = instance(seed, n)
+    p = teams_needed(load)
+    cost = minutes * weight[None, :]
+    sol = solve_sectors(cost, candidate_bases(minutes, n, 60.0), load, p, max_nodes=10_000)
+    best = brute_force(minutes, load, weight, p, 60.0)
+    if not np.isfinite(best):
+        assert sol is None
+        return
+    assert sol is not None and sol.status == "optimal" and sol.gap == 0.0
+    assert sol.objective == pytest.approx(best, rel=1e-6, abs=1e-9)
+    # capacity: at most a team's worth per base
+    assert all(load[sol.base == j].sum() <= 1 + 1e-9 for j in np.unique(sol.base))
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(6, 20))
+def test_heuristic_sectors_are_feasible_and_bounded(seed, n):
+    minutes, load, weight = instance(seed, n)
+    p = teams_needed(load) + 1
+    base, bound = heuristic_sectors(minutes, weight, load, p, max_minutes=60.0)
+    if base is None:
+        return
+    assert (base[base] == base).all()  # a base is in its own sector
+    for j in np.unique(base):
+        assert load[base == j].sum() <= 1 + 1e-9
+    assert (minutes[base, np.arange(n)] <= 60.0 + 1e-9).all()
+    cost = float((minutes * weight[None, :])[base, np.arange(n)].sum())
+    assert bound <= cost + 1e-6
+
+
+def test_sectors_of_group_adds_a_team_when_the_limit_leaves_none():
+    # two far pairs: 1 team's worth of load but the limit needs two sectors
+    pts = np.array([[0, 0], [100, 0], [50_000, 0], [50_100, 0]], float)
+    minutes = np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1)) / 1000 * 2.1
+    load = np.full(4, 0.25)
+    for exact in (True, False):
+        sol = sectors_of_group(minutes, np.ones(4), load, k=4, max_minutes=60.0,
+                               max_nodes=1000, exact=exact)
+        assert sol.p == 2 and len(np.unique(sol.base)) == 2
+        assert sol.base[0] == sol.base[1] and sol.base[2] == sol.base[3]
+
+
+def test_subproblems_partition_each_kecamatan_into_small_groups():
+    rng = np.random.default_rng(1)
+    pts = rng.uniform(0, 10_000, (50, 2))
+    ids = [f"T{i:02d}" for i in range(50)]
+    sub = ["A"] * 30 + ["B"] * 20
+    groups = subproblems(pts, ids, sub, np.full(50, 0.25), 12)
+    flat = np.sort(np.concatenate(groups))
+    assert flat.tolist() == list(range(50))
+    assert max(len(g) for g in groups) <= 12
+    assert all(len({sub[i] for i in g}) == 1 for g in groups)
+
+
+def test_stretch_pattern_follows_the_order_and_limits():
+    classes = np.array(["kurang_rawan"] * 8 + ["rawan"] * 2, dtype=object)
+    groups = [np.arange(10)]
+    st_ = stretch_pattern(classes, groups, PATTERN, 6, order=["kurang_rawan", "rawan"],
+                          max_per_team={"kurang_rawan": 10, "rawan": 4}, min_officers=1)
+    assert st_.per_tps["kurang_rawan"] == 8 and st_.per_tps["rawan"] == 2
+    assert not st_.thinned
+    # capped kurang rawan: rawan stretches next
+    st2 = stretch_pattern(classes, groups, PATTERN, 6, order=["kurang_rawan", "rawan"],
+                          max_per_team={"kurang_rawan": 6, "rawan": 4}, min_officers=1)
+    assert st2.per_tps["kurang_rawan"] == 6 and st2.per_tps["rawan"] > 2
+    load, quota = loads_and_quotas(classes, st_.per_tps, st_.officers)
+    assert quota.sum() == pytest.approx(6.0) and load.sum() == pytest.approx(2.0)
+
+
+def test_split_sectors_last_resort():
+    pts = np.array([[0, 0], [1, 0], [100, 0], [101, 0]], float)
+    base = split_sectors(pts, ["a", "b", "c", "d"], np.ones(4), 2)
+    assert len(np.unique(base)) == 2 and base[0] == base[1] and base[2] == base[3]
