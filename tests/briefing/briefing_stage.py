@@ -111,12 +111,14 @@ def write_stage(base: Path, *, tasks: bool = True) -> dict[str, Path]:
                                     {"personnel": 24, "covered_weight_share": 0.95,
                                      "posts": 8}]},
         "escalation": [
-            {"venue_id": "KPU", "step": 2, "label": "Penebalan dari Polres", "unit_id": "POLRES",
+            {"venue_id": "KPU", "order": 2, "step": "polres_reinforcement",
+             "label": "Penebalan dari Polres", "unit_id": "POLRES",
              "personnel": 6, "minutes_to_site": 3.2},
-            {"venue_id": "KPU", "step": 1, "label": "Mediasi oleh Polsek", "unit_id": "POLSEK1",
+            {"venue_id": "KPU", "order": 1, "step": "polsek_negotiation",
+             "label": "Mediasi oleh Polsek", "unit_id": "POLSEK1",
              "personnel": 4, "minutes_to_site": 7.6},
-            {"venue_id": "KPU", "step": 3, "label": "Pleton Dalmas", "unit_id": "POLRES",
-             "personnel": 30, "minutes_to_site": 45},
+            {"venue_id": "KPU", "order": 3, "step": "dalmas_platoon", "label": "Pleton Dalmas",
+             "unit_id": "POLRES", "personnel": 30, "minutes_to_site": 45},
         ],
     }
     (stage / "plan.json").write_text(json.dumps(plan), encoding="utf-8")

@@ -299,24 +299,34 @@ def key_figures(
     return figures
 
 
+def _ladder_order(step: Mapping[str, Any], *, default: int) -> int:
+    """The rung of a ladder step: its ``order``, else its position in the list."""
+    try:
+        return int(step.get("order", default))
+    except (TypeError, ValueError):
+        return default
+
+
 def escalation_rows(
     plan: Mapping[str, Any], venues: pd.DataFrame, units: pd.DataFrame
 ) -> list[dict[str, Any]]:
     """The announcement stage's escalation ladder (``plan.json`` ``escalation``) as table rows.
 
-    Rows are sorted by venue and step; venue and unit ids are replaced by their names.
+    Each step names its rung (``step``: guard, polsek_negotiation, ...) and its place on the
+    ladder (``order``); rows are sorted by venue and order, venue and unit ids replaced by
+    their names.
     """
     steps: Sequence[Mapping[str, Any]] = plan.get("escalation") or []
     venue_names = dict(zip(venues["venue_id"].astype(str), venues["name"].astype(str),
                            strict=False))
     unit_names = dict(zip(units["unit_id"].astype(str), units["name"].astype(str), strict=False))
     rows = []
-    for s in steps:
+    for i, s in enumerate(steps, start=1):
         vid, uid = str(s.get("venue_id", "")), str(s.get("unit_id", ""))
         minutes = s.get("minutes_to_site")
         rows.append({
             "venue": venue_names.get(vid, vid),
-            "step": int(s.get("step", 0) or 0),
+            "step": _ladder_order(s, default=i),
             "label": str(s.get("label", "")),
             "unit": unit_names.get(uid, uid),
             "personnel": int(s.get("personnel", 0) or 0),
