@@ -128,7 +128,7 @@ def produced_codes(region) -> set[str]:
 
 def importer_codes() -> set[str]:
     """The reason codes the importers produce on the importer tests' inputs."""
-    from test_io_importers import ACLED, TALLIES
+    from test_io_importers import ACLED, ACLED_PRECISION, TALLIES
 
     tallies = tallies_from_kawalpemilu(read_table_file(TALLIES))
     acled = incidents_from_acled(read_csv_text(ACLED, "acled.csv"))
@@ -138,7 +138,10 @@ def importer_codes() -> set[str]:
                         "voters": ["1", "3"]})
     _, applied = apply_tallies(tps, tallies.table)
     _, clipped = clip_to_region(acled.table, [True] * (len(acled.table) - 1) + [False])
-    found = [*tallies.problems, *acled.problems, *acled.warnings, *applied, *clipped]
+    every_type = incidents_from_acled(read_csv_text(ACLED, "acled.csv"), event_types=["all"])
+    precision = incidents_from_acled(read_csv_text(ACLED_PRECISION, "acled.csv"))
+    found = [*tallies.problems, *acled.problems, *acled.warnings, *applied, *clipped,
+             *every_type.warnings, *precision.warnings]
     return {p.code for p in found}
 
 

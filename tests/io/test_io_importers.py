@@ -156,13 +156,15 @@ def test_acled_battles_are_not_clashes_by_default():
     assert sorted(asked.table["kind"]) == ["other", "other"]
 
 
+ACLED_PRECISION = ("event_id_cnty,event_date,event_type,sub_event_type,latitude,longitude,"
+                   "geo_precision\n"
+                   "P1,2024-02-14,Protests,Peaceful protest,-6.18,106.83,1\n"
+                   "P2,2024-02-14,Protests,Peaceful protest,-6.17,106.82,3\n"
+                   "P3,2024-02-14,Protests,Peaceful protest,-6.17,106.82,9\n")
+
+
 def test_acled_geo_precision_is_kept():
-    text = ("event_id_cnty,event_date,event_type,sub_event_type,latitude,longitude,"
-            "geo_precision\n"
-            "P1,2024-02-14,Protests,Peaceful protest,-6.18,106.83,1\n"
-            "P2,2024-02-14,Protests,Peaceful protest,-6.17,106.82,3\n"
-            "P3,2024-02-14,Protests,Peaceful protest,-6.17,106.82,9\n")
-    res = incidents_from_acled(read_csv_text(text, "acled.csv"))
+    res = incidents_from_acled(read_csv_text(ACLED_PRECISION, "acled.csv"))
     assert res.table["geo_precision"].tolist()[:2] == [1, 3]
     assert pd.isna(res.table["geo_precision"].iloc[2])
     assert [w.code for w in res.warnings] == ["acled_bad_precision"]

@@ -52,18 +52,18 @@ def test_write_human_csv_writes_inert_cells(tmp_path):
 
 
 def test_roster_csv_and_xlsx_are_neutralised(tmp_path):
-    from riskmap.roster import ROSTER_COLUMNS, write_roster
+    from riskmap.roster import TASK_SHEET_COLUMNS, write_roster
 
-    row = {c: "" for c in ROSTER_COLUMNS}
+    row = {c: "" for c in TASK_SHEET_COLUMNS}
     row.update({"Pos": "P-001", "Lokasi": "+62 812 555", "Jumlah Personel": 4,
-                "TPS yang dicakup": "=HYPERLINK(\"x\")"})
-    roster = pd.DataFrame([row], columns=ROSTER_COLUMNS)
-    write_roster(roster, tmp_path / "roster.xlsx", tmp_path / "roster.csv")
+                "Keterangan": "=HYPERLINK(\"x\")"})
+    sheets = {"Pos Jaga": pd.DataFrame([row], columns=TASK_SHEET_COLUMNS)}
+    write_roster(sheets, tmp_path / "roster.xlsx", tmp_path / "roster.csv")
     back = pd.read_csv(tmp_path / "roster.csv", dtype=str, keep_default_na=False)
     assert back["Lokasi"].iloc[0] == "'+62 812 555"
-    assert back["TPS yang dicakup"].iloc[0] == "'=HYPERLINK(\"x\")"
+    assert back["Keterangan"].iloc[0] == "'=HYPERLINK(\"x\")"
     wb = openpyxl.load_workbook(tmp_path / "roster.xlsx")
-    values = [c.value for row in wb.active.iter_rows() for c in row]
+    values = [c.value for row in wb["Pos Jaga"].iter_rows() for c in row]
     assert "'+62 812 555" in values or "+62 812 555" not in values
     assert not any(isinstance(v, str) and v.startswith("=") for v in values)
     assert 4 in values  # a number stays a number
