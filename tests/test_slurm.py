@@ -25,10 +25,17 @@ COMPARED_SUFFIXES = (".csv", ".json", ".geojson")
 pytestmark = [pytest.mark.slurm, pytest.mark.slow]
 
 
+def write_province(root: Path) -> Path:
+    """A synthetic province of three tiny kabupaten (region folders under ``root``)."""
+    write_tiny_region(root / "alpha")
+    write_tiny_region(root / "beta", lon0=114.40, lat0=-1.90, personnel=30)
+    write_tiny_region(root / "gamma", lon0=113.20, lat0=-0.80)
+    return root
+
+
 def region_config(base: Path) -> list[str]:
-    """The ``--config`` items naming what to run: the one line to change for other inputs
-    (e.g. ``[f"regions={write_province(base / 'regions', k=3)}"]`` for many regions)."""
-    return [f"region={write_tiny_region(base / 'region')}"]
+    """The ``--config`` items naming what to run: a 3-region province, one job per region."""
+    return [f"regions={write_province(base / 'regions')}"]
 
 
 # Settings for the local test cluster only (no accounting database, fast status polling);
@@ -123,7 +130,9 @@ def test_slurm_run_equals_local_run(slurm_cluster, tmp_path):
 
     local_files, slurm_files = _data_files(out_local), _data_files(out_slurm)
     assert local_files, "the local run wrote no CSV/JSON/GeoJSON"
-    assert any(f.endswith("map.html") for f in map(str, out_slurm.rglob("map.html")))
+    for region in ("alpha", "beta", "gamma"):
+        assert (out_slurm / region / "voting" / "map.html").is_file(), region
+    assert (out_slurm / "_summary" / "voting" / "map.html").is_file()
     assert slurm_files == local_files
     _, mismatch, errors = filecmp.cmpfiles(out_local, out_slurm, sorted(local_files),
                                            shallow=False)
