@@ -168,7 +168,11 @@ def prepare_region(
     areas = areas.sort_values("village_code", kind="stable").reset_index(drop=True)
     codes = areas["village_code"].astype(str).to_numpy()
     geoms = areas.geometry.to_numpy()
-    area_km2 = np.maximum(areas.geometry.area.to_numpy(float) / 1e6, 1e-6)
+    # km2 as ingest measured it (riskmap.geo.area_km2: equal-area, also for regions wider than
+    # a UTM zone); the projected area where the column is absent
+    km2 = (pd.to_numeric(areas["area_km2"], errors="coerce").to_numpy(float)
+           if "area_km2" in areas else areas.geometry.area.to_numpy(float) / 1e6)
+    area_km2 = np.maximum(np.nan_to_num(km2, nan=1e-6), 1e-6)
     rep = areas.geometry.representative_point()
     rep_xy = np.column_stack([rep.x.to_numpy(float), rep.y.to_numpy(float)])
 
