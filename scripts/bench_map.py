@@ -43,7 +43,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _browser import Browser, Tab, launch, unavailable
+from riskmap.maps.browser import Browser, Tab, launch, unavailable
 
 REPO = Path(__file__).resolve().parents[1]
 STAGES = ("campaign", "quiet_period", "voting", "recapitulation", "announcement")
@@ -137,7 +137,7 @@ def bench_map(browser: Browser, name: str, path: Path, *, limit_mb: float,
     runs, requests, errors = [], [], []
     layers, layer_problems = {}, []
     for k in range(repeat):
-        tab = browser.new_tab(1366, 768)
+        tab = browser.new_page(1366, 768)
         runs.append(measure_load(tab, path, n_tps))
         if k == 0:
             layers, layer_problems = check_layers(tab, n_villages, n_tps)
@@ -171,7 +171,7 @@ def bench_map(browser: Browser, name: str, path: Path, *, limit_mb: float,
 
 def measure_unlock(browser: Browser, path: Path, *, mode: str) -> float:
     """Return the ms from pressing "Buka peta" to the decrypted map being interactive."""
-    tab = browser.new_tab(1366, 768)
+    tab = browser.new_page(1366, 768)
     if mode == "noble":
         tab.page.add_init_script(NO_SUBTLE)
     tab.open(path)

@@ -21,7 +21,7 @@ import json
 import sys
 from pathlib import Path
 
-from _browser import Browser, launch, unavailable
+from riskmap.maps.browser import Browser, launch, unavailable
 
 VIEWPORTS = {"desktop": (1366, 768, False, 1.0), "phone": (390, 844, True, 2.0)}
 STAGES = ("campaign", "quiet_period", "voting", "recapitulation", "announcement")
@@ -32,7 +32,7 @@ def shoot(browser: Browser, path: Path, out: Path, name: str, *,
     """Save the screenshots of one map; return the number of problems seen."""
     problems = 0
     for view, (width, height, mobile, scale) in VIEWPORTS.items():
-        page = browser.new_tab(width, height, mobile=mobile, scale=scale)
+        page = browser.new_page(width, height, mobile=mobile, scale=scale)
         page.open(path, timeout=120)
         if passphrase is not None and page.evaluate("!!document.getElementById('rm-pass')"):
             page.evaluate(f"document.getElementById('rm-pass').value = {json.dumps(passphrase)};"

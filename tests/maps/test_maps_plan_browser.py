@@ -11,16 +11,11 @@ Without Chromium or Playwright the tests are skipped with the reason shown, exce
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from tiny_map_data import render_plan, tiny_stage
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 

@@ -1,9 +1,11 @@
-"""Debian's headless Chromium through Playwright, for the screenshot and map-benchmark scripts.
+"""Debian's headless Chromium driven by Playwright for Python: for the browser tests, the
+screenshots and the map benchmark alike.
 
-Playwright is launched with ``executable_path=/usr/bin/chromium`` (never ``playwright
-install``, which downloads a browser). Every tab has its own context: the network is blocked
-(requests that are not ``file:`` are aborted, and recorded) and console errors and uncaught
-exceptions are collected. ``launch()`` gives the browser a fresh temporary user-data dir.
+Playwright is launched with ``executable_path=/usr/bin/chromium`` (``playwright install`` is
+never needed: it would download a browser). Each tab lives in its own browser context with the
+network blocked (every request that is not ``file:`` is aborted, and recorded) and its console
+errors and uncaught exceptions collected. Playwright is a test/benchmark dependency (the
+``test`` extra): it is imported only when a browser is launched.
 """
 
 from __future__ import annotations
@@ -40,7 +42,8 @@ def unavailable() -> str | None:
 
 
 class Tab:
-    """One page in its own context, with the requests it tried and the errors it logged."""
+    """One Playwright page in its own context, with the requests it tried and the errors it
+    logged; ``page`` is the Playwright page, the methods are the few waits callers share."""
 
     def __init__(self, context) -> None:
         self.context = context
@@ -54,28 +57,51 @@ class Tab:
 
     def _console(self, msg) -> None:
         if msg.type in ("error", "assert"):
-            self.errors.append(f"console.{msg.type}: {msg.text}")
+            self.errors.append(f"console.{msg.type}: {msg.text} {msg.location.get('url', '')}")
 
     def network_requests(self) -> list[str]:
         """Return the requests that would have reached the network (all were aborted)."""
         return [u for u in self.requests if not u.startswith(LOCAL_SCHEMES)]
 
-    def open(self, path: Path, *, timeout: float = 120) -> None:
-        """Open a local file and wait for its load event."""
-        self.page.goto(Path(path).resolve().as_uri(), wait_until="load", timeout=timeout * 1000)
+    def add_init_script(self, source: str) -> None:
+        """Run ``source`` in every new document before its own scripts."""
+        self.page.add_init_script(source)
+
+    def open(self, target: str | Path, *, timeout: float = 60) -> None:
+        """Navigate to a URL or a local file and wait for its load event."""
+        url = target if isinstance(target, str) and "://" in target else \
+            Path(target).resolve().as_uri()
+        self.page.goto(url, wait_until="load", timeout=timeout * 1000)
 
     def evaluate(self, expression: str):
-        """Evaluate a JavaScript expression and return its value."""
+        """Evaluate a JavaScript expression (promises awaited) and return its value."""
         return self.page.evaluate(expression)
 
-    def wait_for(self, expression: str, *, timeout: float = 120, interval: float = 0.02):
-        """Poll ``expression`` from Python until truthy (the map's CSP refuses ``eval``)."""
+    def wait_for(self, expression: str, *, timeout: float = 30, interval: float = 0.05):
+        """Poll ``expression`` until it is truthy and return its value.
+
+        Polled from Python (``page.evaluate``), not with ``wait_for_function``, which evaluates
+        a string with ``eval`` in the page and so is refused by the map's
+        Content-Security-Policy (no ``unsafe-eval``).
+        """
         deadline = time.monotonic() + timeout
-        while not (value := self.page.evaluate(expression)):
+        while True:
+            value = self.page.evaluate(expression)
+            if value:
+                return value
             if time.monotonic() > deadline:
-                raise TimeoutError(f"timed out after {timeout} s waiting for {expression}")
+                msg = f"timed out after {timeout} s waiting for {expression}"
+                raise TimeoutError(msg)
             self.page.wait_for_timeout(interval * 1000)
-        return value
+
+    def pump(self, seconds: float) -> None:
+        """Let the page run for ``seconds``."""
+        self.page.wait_for_timeout(seconds * 1000)
+
+    def screenshot(self, path: Path) -> Path:
+        """Save a PNG of the viewport."""
+        self.page.screenshot(path=str(path))
+        return Path(path)
 
     def close(self) -> None:
         """Close the page and its context."""
@@ -83,14 +109,14 @@ class Tab:
 
 
 class Browser:
-    """A launched Chromium; ``new_tab`` opens a fresh, network-blocked tab."""
+    """A launched Chromium; ``new_page`` opens a fresh, network-blocked tab."""
 
-    def __init__(self, browser, executable: str) -> None:
+    def __init__(self, browser, executable: str | None = None) -> None:
         self.browser = browser
         self.executable = executable
 
-    def new_tab(self, width: int = 1366, height: int = 768, *, mobile: bool = False,
-                scale: float = 1.0) -> Tab:
+    def new_page(self, width: int = 1366, height: int = 768, *, mobile: bool = False,
+                 scale: float = 1.0) -> Tab:
         """A tab of ``width`` x ``height`` CSS pixels (a touch phone when ``mobile``)."""
         return Tab(self.browser.new_context(
             viewport={"width": width, "height": height}, device_scale_factor=scale,
@@ -99,7 +125,7 @@ class Browser:
 
 @contextmanager
 def launch() -> Iterator[Browser]:
-    """Start headless Chromium under Playwright; stop it on exit."""
+    """Start headless Chromium under Playwright (a fresh temporary profile); stop it on exit."""
     from playwright.sync_api import sync_playwright
 
     executable = find_chromium()
