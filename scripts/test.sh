@@ -7,4 +7,6 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export PATH="$PWD/.venv/bin:$PATH"
 ruff check src tests scripts
-python -m pytest "$@"
+# two workers (pytest-xdist), a test file per worker at a time: module fixtures run once,
+# and the pipeline runs overlap the waits on SLURM and the browser
+python -m pytest -n 2 --dist loadfile "$@"

@@ -57,7 +57,7 @@ def test_restricted_demand_is_covered_only_by_its_own_site_or_the_river_radius()
     assert cov[2].tolist() == [1, 0, 1]
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=12, deadline=None)
 @given(seed=st.integers(0, 100_000), p=st.integers(1, 4), radius=st.sampled_from([1500, 3000]))
 def test_exact_solver_matches_brute_force(seed, p, radius):
     d, s, w = random_instance(seed)
