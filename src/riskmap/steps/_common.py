@@ -167,15 +167,6 @@ class WorkTables:
         s = self.meta["region"]["stages"][stage]
         return pd.Timestamp(s["start"]), pd.Timestamp(s["end"])
 
-    def past_windows(self) -> list[tuple[str, str, pd.Timestamp, pd.Timestamp]]:
-        out = []
-        for election in self.meta["region"].get("past_elections", []) or []:
-            for stage, w in (election.get("stages") or {}).items():
-                out.append(
-                    (election["name"], stage, pd.Timestamp(w["start"]), pd.Timestamp(w["end"]))
-                )
-        return sorted(out, key=lambda t: (t[2], t[3], t[1]))
-
     def routes_utm(self, work: Path) -> gpd.GeoDataFrame | None:
         """The region's routes (roads, rivers, trails) in UTM, or None when it has none."""
         if not self.meta.get("routes", {}).get("features"):
