@@ -82,6 +82,7 @@ def test_voting_chips_every_tps_has_a_team():
     assert c["uncovered"] == "TPS tanpa tim 0"
     assert c["duty"] == "Personel bertugas / cadangan 9 / 20"
     assert c["tasks"] == "Tugas Pam TPS 2"
+    assert c["posts"].startswith("Pos pengamanan ") and "/" not in c["posts"]
     assert "TPS tanpa pos" not in html.split('id="rm-summary"')[1].split("</ul>")[0]
 
 

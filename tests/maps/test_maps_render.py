@@ -78,7 +78,7 @@ def test_summary_figures():
     text = " ".join(text.split())
     assert "Desa sangat rawan 1 dari 3" in text
     assert "TPS sangat rawan / rawan 2 / 1 dari 5" in text
-    assert "Pos / personel 2 / 9" in text
+    assert "Pos / personel 2 / 9" in text  # no daily plan: the posts' officers
     assert "TPS tanpa pos 1" in text
     assert "Desa naik kelas 1" in text
     assert "Di luar batas waktu 1" in text

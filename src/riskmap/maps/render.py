@@ -181,8 +181,12 @@ def summary_figures(
         {"key": "tps", "label": UI["sum_tps"],
          "value": f"{n(tps_sangat)} / {n(tps_rawan)} {UI['of']} {n(len(tps))}",
          "alert": tps_sangat > 0},
+        # with a daily plan the officers are the shown date's (chip "duty"): a post's own
+        # figure is its busiest day, and summed over a stage of several days it would exceed
+        # the budget
         {"key": "posts", "label": UI["sum_posts"], "value": f"{n(len(posts))} / {n(personnel)}",
-         "alert": False},
+         "alert": False} if day is None else
+        {"key": "posts", "label": UI["sum_posts_only"], "value": n(len(posts)), "alert": False},
         {"key": "uncovered",
          "label": UI["sum_no_team"] if stage == "voting" else UI["sum_uncovered"],
          "value": n(uncovered), "alert": uncovered > 0},

@@ -185,6 +185,7 @@ UI: dict[str, str] = {
     "sum_villages": "Desa sangat rawan",
     "sum_tps": "TPS sangat rawan / rawan",
     "sum_posts": "Pos / personel",
+    "sum_posts_only": "Pos pengamanan",
     "sum_uncovered": "TPS tanpa pos",
     "sum_changes": "Desa naik kelas",
     "sum_reach": "Di luar batas waktu",
