@@ -18,8 +18,6 @@ folder or its region.yaml is missing, or the pipeline run failed (``MISSING:`` /
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -27,28 +25,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from riskmap.runner import run_snakemake
+
 REPO = Path(__file__).resolve().parents[1]
 
 
 def run(region: Path, out: Path, cores: int) -> float:
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    cmd = [
-        "snakemake",
-        "--snakefile",
-        str(REPO / "Snakefile"),
-        "--cores",
-        str(cores),
-        "--directory",
-        str(out.parent),
-        "--quiet",
-        "all",
-        "--config",
-        f"region={region}",
-        f"results={out}",
-    ]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    proc = run_snakemake(REPO / "Snakefile", config=[f"region={region}", f"results={out}"],
+                         directory=out.parent, cores=cores, before=["--quiet", "all"])
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr[-5000:])

@@ -47,6 +47,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from riskmap.runner import run_snakemake
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
@@ -77,23 +79,9 @@ def load() -> str:
 
 
 def snakemake(regions: Path, out: Path, cores: int) -> tuple[float, subprocess.CompletedProcess]:
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    cmd = [
-        "snakemake",
-        "--snakefile",
-        str(REPO / "Snakefile"),
-        "--cores",
-        str(cores),
-        "--directory",
-        str(out.parent),
-        "--quiet",
-        "--config",
-        f"regions={regions}",
-        f"results={out}",
-    ]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    proc = run_snakemake(REPO / "Snakefile", config=[f"regions={regions}", f"results={out}"],
+                         directory=out.parent, cores=cores, before=["--quiet"])
     return time.perf_counter() - t0, proc
 
 

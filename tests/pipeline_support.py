@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
+
+from riskmap.runner import run_snakemake, snakemake_env
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / "data" / "regions" / "gunung-mas"
@@ -13,10 +13,8 @@ DEMO = REPO / "data" / "regions" / "gunung-mas"
 
 def pipeline_env(**extra: str) -> dict[str, str]:
     """The environment of a pipeline run: this Python first on PATH, no map passphrase."""
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
+    env = snakemake_env(extra)
     env.pop("RISKMAP_MAP_PASSPHRASE", None)
-    env.update(extra)
     return env
 
 
@@ -24,8 +22,6 @@ def run_pipeline(region: Path, out: Path, *extra: str, env: dict | None = None,
                  timeout: float = 1200) -> subprocess.CompletedProcess:
     """Run ``snakemake --cores 2`` on ``region`` into ``out`` (working dir: out's parent)."""
     out.parent.mkdir(parents=True, exist_ok=True)
-    cmd = ["snakemake", "--snakefile", str(REPO / "Snakefile"), "--cores", "2",
-           "--directory", str(out.parent), "--config", f"region={region}", f"results={out}",
-           *extra]
-    return subprocess.run(cmd, cwd=out.parent, env=env or pipeline_env(), capture_output=True,
-                          text=True, timeout=timeout)
+    return run_snakemake(REPO / "Snakefile", config=[f"region={region}", f"results={out}"],
+                         directory=out.parent, after=extra, cwd=out.parent,
+                         env=env or pipeline_env(), timeout=timeout)

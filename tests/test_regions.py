@@ -22,6 +22,7 @@ from tiny_region import write_tiny_region
 
 from riskmap.config import ConfigError, discover_regions, region_stages_checked
 from riskmap.maps.overview import encode_rings
+from riskmap.runner import run_snakemake
 from riskmap.simulate_country import (
     NATIONAL_REGIONS,
     NATIONAL_TPS,
@@ -40,21 +41,8 @@ COMPARED = ("*.csv", "*.json", "*.geojson", "*.gpkg", "map.html", "quarantine/*.
 
 
 def snakemake(out: Path, *config: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    cmd = [
-        "snakemake",
-        "--snakefile",
-        str(REPO / "Snakefile"),
-        "--cores",
-        "2",
-        "--directory",
-        str(out.parent),
-        "--config",
-        f"results={out}",
-        *config,
-    ]
-    return subprocess.run(cmd, cwd=out.parent, env=env, capture_output=True, text=True, timeout=900)
+    return run_snakemake(REPO / "Snakefile", config=[f"results={out}", *config],
+                         directory=out.parent, cwd=out.parent, timeout=900)
 
 
 def write_regions(root: Path) -> Path:
