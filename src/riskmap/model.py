@@ -740,6 +740,80 @@ def fitted_totals(store: WindowStore, fit: GLMFit, windows: Sequence[tuple], *,
     return out
 
 
+def _heldout_rows(store: WindowStore, windows: Sequence[tuple], held: str, *,
+                  model: Mapping) -> list[tuple[np.ndarray, np.ndarray]]:
+    """``(observed, predicted)`` per window of election ``held`` from a GLM fitted without it."""
+    train = [w for w in windows if str(w[0]) != held]
+    test = [w for w in windows if str(w[0]) == held]
+    if not train or not test or sum(store.target(a, b).sum() for *_, a, b in train) <= 0:
+        return []
+    fit = fit_glm(store, train, model=model)
+    cols = glm_columns(store.terms, model)
+    out = []
+    for _, st, s0, s1 in test:
+        y = store.target(s0, s1)
+        if y.sum() <= 0:
+            continue
+        venue = store.venue(st, s0, s1) if "venue" in store.terms else None
+        mu = fit.predict(store.raw(st, s0, s1)[:, cols], stage=st, days=window_days(s0, s1),
+                         venue=venue)
+        out.append((y, mu))
+    return out
+
+
+def dispersion_slope(store: WindowStore, windows: Sequence[tuple], *,
+                     model: Mapping) -> tuple[float, dict]:
+    """How far the fitted map's contrasts hold out of sample: the slope ``s`` in [0, 1].
+
+    Leave one training election out: the GLM fitted on the other elections predicts the
+    held-out election's windows; ``s`` maximises the held-out likelihood of
+    ``mu_s = area x (mu / area)^s`` given each window's total (a multinomial over villages),
+    on a grid of 0.01, then credibility-weighted towards 1 by the held-out incidents ``n``:
+    ``1 - (1 - s) n / (n + k)``, ``k = dispersion_prior_incidents`` (a few held-out incidents
+    cannot flatten the map). ``s = 1`` keeps the fitted contrasts; ``s < 1`` shrinks the expected
+    incidents per km2 towards the region's level (a fit on a thin history spreads its
+    predictions too far: its top villages would expect more than they see). A monotone map of
+    the density, so the ranking per km2 does not change.
+    """
+    if model["dispersion"] != "cross_validated":
+        return 1.0, {"dispersion": "none"}
+    names = _names(windows)
+    rows = [r for held in names for r in _heldout_rows(store, windows, held, model=model)]
+    n_inc = float(sum(y.sum() for y, _ in rows))
+    if len(names) < 2 or not rows:
+        return 1.0, {"dispersion": "cross_validated", "dispersion_slope": 1.0,
+                     "dispersion_note": "fewer than two training elections with incidents"}
+    area = np.asarray(store.region.area_km2, float)
+    log_area = np.log(np.maximum(area, 1e-9))
+    grid = np.round(np.linspace(0.0, 1.0, 101), 2)
+    loglik = np.zeros(len(grid))
+    for y, mu in rows:
+        d = np.log(np.maximum(mu, 1e-12)) - log_area
+        d = d - d.max()
+        for i, sl in enumerate(grid):
+            lm = log_area + sl * d
+            loglik[i] += float(y @ lm - y.sum() * np.log(np.exp(lm).sum()))
+    best = float(grid[int(np.argmax(np.round(loglik, 9)))])
+    k = float(model["dispersion_prior_incidents"])
+    slope = round(1.0 - (1.0 - best) * n_inc / (n_inc + k), 4)
+    return slope, {"dispersion": "cross_validated", "dispersion_slope": slope,
+                  "dispersion_slope_heldout": best,
+                  "dispersion_heldout_windows": len(rows),
+                  "dispersion_heldout_incidents": round(n_inc, 3)}
+
+
+def apply_dispersion(mu: np.ndarray, area: np.ndarray, slope: float) -> np.ndarray:
+    """``area x (mu / area)^slope``, rescaled to the same total (ranking per km2 unchanged)."""
+    mu = np.asarray(mu, float)
+    if slope >= 1.0 or mu.sum() <= 0:
+        return mu
+    area = np.maximum(np.asarray(area, float), 1e-9)
+    dens = np.maximum(mu / area, 1e-300)
+    out = area * np.exp(slope * (np.log(dens) - np.log(dens.max())))
+    out = np.where(mu > 0, out, 0.0)
+    return out * (mu.sum() / out.sum())
+
+
 def stage_factors(totals: Sequence[tuple], *, model: Mapping) -> dict:
     """Per-stage calibration of the totals: ``(observed + k) / (expected + k)`` over the
     stage's training windows, ``k = stage_prior_incidents`` (a gamma prior centred on the
@@ -785,9 +859,19 @@ def level_factor(store: WindowStore, fit: GLMFit, windows: Sequence[tuple], *,
 def fallback_shares(store: WindowStore, *, stage: str, start, end, index: np.ndarray,
                     model: Mapping) -> tuple[np.ndarray, dict]:
     """Village shares of the fallback map: a blend of last year's counts, the previous
-    same-stage window's counts and the weighted index (each smoothed, each summing to 1)."""
+    same-stage window's counts and the weighted index, each summing to 1.
+
+    A count map is smoothed towards the index's shares with ``fallback_pseudo_incidents``
+    pseudo-incidents per village (Laplace's add-one rule when the index is flat): a handful
+    of incidents says little about where the next ones fall, so it moves the map little; a
+    long record of counts outweighs the prior.
+    """
     n_v = len(store.region.village_code)
     start = pd.Timestamp(start)
+    idx = np.clip(np.asarray(index, float), 0.0, None)
+    idx = idx + 0.1 * (idx.sum() / n_v if idx.sum() > 0 else 1.0)   # no village at zero
+    prior = idx / idx.sum()
+    pseudo = float(model["fallback_pseudo_incidents"]) * n_v
     parts = {
         "last_year": incident_counts(store.region, start - pd.Timedelta(days=365),
                                      start - pd.Timedelta(days=1)),
@@ -802,9 +886,12 @@ def fallback_shares(store: WindowStore, *, stage: str, start, end, index: np.nda
         if w <= 0:
             continue
         x = np.clip(np.asarray(x, float), 0.0, None)
-        if name != "index" and x.sum() <= 0:
+        if name == "index":
+            sm = prior
+        elif x.sum() <= 0:
             continue
-        sm = x + 0.1 * (x.sum() / n_v if x.sum() > 0 else 1.0)
+        else:
+            sm = x + pseudo * prior
         share += w * sm / sm.sum()
         used[name] = w
     if share.sum() <= 0:
@@ -871,6 +958,10 @@ def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping) ->
         s_factor = float(by_stage.get(stage, 1.0)) if prior_note is None else 1.0
         factor, level_info = level_factor(store, fit, windows, model=model, totals=totals,
                                           by_stage=by_stage)
+        slope, disp_info = dispersion_slope(store, windows, model=model)
+        shrunk = apply_dispersion(mu, store.region.area_km2, slope)
+        ratio = np.where(mu > 0, shrunk / np.where(mu > 0, mu, 1.0), 0.0)
+        mu = shrunk
         before_level = mu * s_factor
         factor = factor * s_factor
         mu = mu * factor
@@ -879,7 +970,7 @@ def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping) ->
         higher = np.broadcast_to(fit.coef > 0, contributions.shape).copy()
         venue_part = np.zeros(len(mu))
         if fit.venue_rate is not None:
-            venue_part = fit.rate_for(as_stage) * venue * factor
+            venue_part = fit.rate_for(as_stage) * venue * factor * ratio
             contributions, higher = _with_additive_venue(contributions, higher, venue_part, mu,
                                                          venue)
             names = [*fit.terms, "venue"]
@@ -901,6 +992,7 @@ def map_window(store: WindowStore, *, stage: str, start, end, model: Mapping) ->
             "window_length_exponent": 1.0 + fit.days_coef,
             "stage_calibration": by_stage,
             **level_info,
+            **disp_info,
         }
         if prior_note:
             info["prior"] = prior_note

@@ -12,7 +12,7 @@ from shapely.geometry import Point
 
 from riskmap.calendars import STAGES, builtin_elections, past_windows_for_region
 from riskmap.features import incident_counts, prepare_region
-from riskmap.model import assign_classes, rolling_windows, score_stage
+from riskmap.model import apply_dispersion, assign_classes, rolling_windows, score_stage
 from riskmap.simulate import simulate_region
 
 START, END = pd.Timestamp("2023-11-28"), pd.Timestamp("2024-02-10")
@@ -138,6 +138,61 @@ def test_calibrated_fallback_follows_the_counts_and_the_recent_rate(tiny):
     # the naive ranking (last year's counts) is kept at the top: village 4, then village 7
     assert ar.idxmax() == code(4)
     assert ar[code(7)] > ar.drop([code(4), code(7)]).max()
+
+
+def test_a_handful_of_incidents_does_not_make_a_hotspot(tiny):
+    # one incident last year: Laplace smoothing towards the index keeps its village within a
+    # small factor of the others (the raw count map would put all of last year's share there)
+    items = [(4, "2023-06-01", "clash", 1)]
+    res = score_stage(tiny["areas"], tiny["tps"], tiny["venues"], make_incidents(items),
+                      tiny["units"], stage="campaign", start=START, end=END, past_windows=[])
+    ar = res.area_risk.set_index("village_code")["expected_incidents"]
+    assert res.model_info["model"] == "weighted_index"
+    assert ar.idxmax() == code(4)
+    assert ar[code(4)] < 4 * ar.drop(code(4)).median()
+    lots = score_stage(tiny["areas"], tiny["tps"], tiny["venues"],
+                       make_incidents(items * 60), tiny["units"], stage="campaign",
+                       start=START, end=END, past_windows=[])
+    al = lots.area_risk.set_index("village_code")["expected_incidents"]
+    assert al[code(4)] > 10 * al.drop(code(4)).median()     # a long record outweighs the prior
+
+
+def test_dispersion_shrinks_density_keeps_ranking_and_total():
+    mu = np.array([0.1, 0.5, 2.0, 8.0])
+    area = np.array([1.0, 4.0, 2.0, 1.0])
+    out = apply_dispersion(mu, area, 0.5)
+    assert out.sum() == pytest.approx(mu.sum())
+    assert list(np.argsort(out / area)) == list(np.argsort(mu / area))
+    assert (out / area).max() / (out / area).min() == pytest.approx(
+        np.sqrt((mu / area).max() / (mu / area).min()))
+    assert np.array_equal(apply_dispersion(mu, area, 1.0), mu)
+
+
+def test_cross_validated_dispersion_is_reported_and_shrinks_a_thin_history():
+    sim = simulate_region(shape="voronoi", n_tps=150, seed=2)
+    a, b = sim.stages["campaign"]
+
+    def run(model):
+        return score_stage(sim.areas, sim.tps, sim.venues, sim.incidents, sim.units,
+                           stage="campaign", start=a, end=b, past_windows=sim.past_windows,
+                           model=model)
+
+    res, off = run({}), run({"dispersion": "none"})
+    info = res.model_info
+    assert info["dispersion"] == "cross_validated"
+    assert 0.0 < info["dispersion_slope"] <= 1.0
+    assert info["dispersion_heldout_incidents"] > 0
+    # the slope moves towards 1 by n / (n + k): more pseudo-incidents, nearer 1
+    stiff = run({"dispersion_prior_incidents": 1e6}).model_info["dispersion_slope"]
+    assert stiff >= info["dispersion_slope"] and stiff == pytest.approx(1.0, abs=1e-3)
+    e, e0 = (r.area_risk["expected_incidents"].to_numpy() for r in (res, off))
+    km2 = sim.areas.set_index("village_code").area.reindex(res.area_risk["village_code"])
+    km2 = km2.to_numpy()                                # planar UTM m2: same order as km2
+    assert e.sum() == pytest.approx(e0.sum(), rel=1e-3)
+    assert info["dispersion_slope"] < 1.0
+    assert e.max() / e.mean() < e0.max() / e0.mean()
+    top = np.argsort(-e0 / km2)[:10]                   # (expected counts are rounded)
+    assert list(np.argsort(-e / km2)[:10]) == list(top)
 
 
 def test_never_an_all_zero_map_when_the_stage_windows_held_nothing(tiny):
