@@ -19,10 +19,14 @@ How a stage is scored (:func:`score_stage`)
    fitted by Newton's method (deterministic). The stage's total is then calibrated to its
    training windows (:func:`stage_factors`) and to the latest election's level
    (:func:`level_factor`); a stage whose windows held no incident gets the pooled rate (a
-   region-wide prior). With fewer than ``min_training_windows`` windows or
+   region-wide prior). The map's contrasts are then shrunk by the cross-validated slope of
+   :func:`dispersion_slope` (leave one training election out; expected incidents per km2
+   raised to a power in [0, 1], totals and ranking per km2 kept), so that the top villages of a
+   fit on a thin history do not promise more incidents than they see. With fewer than ``min_training_windows`` windows or
    ``min_training_incidents`` incidents the model falls back to the calibrated *weighted index*
    (``weighted_index``: last year's and the previous same stage's counts blended with an IKP
-   style index, :func:`fallback_shares`; total from :func:`fallback_total`). ``model_info``
+   style index, the counts smoothed towards the index with one pseudo-incident per village,
+   :func:`fallback_shares`; total from :func:`fallback_total`). ``model_info``
    says which was used and why.
 3. *Venue crowds* (``venue_effect: additive``, the default): the crowd exposure of the venues
    active in the window adds incidents rather than multiplying them,

@@ -31,6 +31,10 @@ The generative model (rates are :class:`SimParams` fields)
 
 The planted truth of a village in a window is the expected count of its first-generation
 incidents (steps 2-3) times ``1 / (1 - repeat_mean)`` (their expected repeats).
+``truth_known`` is the same with the latent propensity (the log-normal ``h_v``, the hot
+communities, the hidden field) replaced by its mean: the best map of a mapper who knows every
+covariate the model sees exactly (voters, the contest, the venues) but has no history to learn
+the latent part from. The gap between the two oracles is what history has to teach.
 
 Command line (a contract region folder for benchmarks of the other steps)::
 
@@ -130,6 +134,7 @@ class SimRegion:
     stages: dict              # stage -> (start, end) Timestamps of the current election
     past_elections: list      # [{"name": str, "stages": {stage: (start, end)}}]
     truth: dict               # stage -> planted expected incidents per village (village_code order)
+    truth_known: dict = field(default_factory=dict)   # the same without the latent propensity
     personnel: int = 0
 
     @property
@@ -378,9 +383,11 @@ def simulate_region(
     h[hot] *= p.hot_factor
     close = 1.0 - base_margin
     if p.contest_form == "step":
-        h *= np.where(close > 0.8, p.contest_step_factor, 1.0)
+        contest = np.where(close > 0.8, p.contest_step_factor, 1.0)
     else:
-        h *= np.exp(p.contest_effect * (close - close.mean()))
+        contest = np.exp(p.contest_effect * (close - close.mean()))
+    h *= contest
+    known_v = voters_v * contest / np.sum(voters_v * contest)
     if p.hidden_field_sigma > 0:
         h *= np.exp(p.hidden_field_sigma * _hidden_field(np.asarray(settle), rng))
     share_v = voters_v * h / np.sum(voters_v * h)
@@ -393,6 +400,7 @@ def simulate_region(
 
     first: list[dict] = []
     truth: dict = {}
+    truth_known: dict = {}
     for e in elections:
         f_e = float(rng.lognormal(-p.election_sigma ** 2 / 2, p.election_sigma))
         current = e is elections[-1]
@@ -405,6 +413,7 @@ def simulate_region(
             np.add.at(lam_venue, venue_vil, vw)
             if current:
                 truth[s] = (lam_v + lam_venue) / (1.0 - p.repeat_mean)
+                truth_known[s] = (lam_v.sum() * known_v + lam_venue) / (1.0 - p.repeat_mean)
             for v in range(n_vil):
                 for _ in range(int(rng.poisson(lam_v[v]))):
                     t = int(rng.choice(tps_of[v]))
@@ -455,11 +464,13 @@ def simulate_region(
 
     order = np.argsort(np.asarray(codes))
     truth = {s: v[order] for s, v in truth.items()}
+    truth_known = {s: v[order] for s, v in truth_known.items()}
     current = elections[-1]
     return SimRegion(
         name=f"Kabupaten Simulasi ({shape}, seed {seed})", shape=shape, seed=seed, crs=crs,
         areas=areas, tps=tps, venues=venues, incidents=frame, units=units,
         stages=current["stages"], past_elections=elections[:-1], truth=truth,
+        truth_known=truth_known,
         personnel=int(units["personnel"].sum()))
 
 
