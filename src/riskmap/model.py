@@ -22,7 +22,8 @@ How a stage is scored (:func:`score_stage`)
    region-wide prior). The map's contrasts are then shrunk by the cross-validated slope of
    :func:`dispersion_slope` (leave one training election out; expected incidents per km2
    raised to a power in [0, 1], totals and ranking per km2 kept), so that the top villages of a
-   fit on a thin history do not promise more incidents than they see. With fewer than ``min_training_windows`` windows or
+   fit on a thin history do not promise more incidents than they see. With fewer than
+   ``min_training_windows`` windows or
    ``min_training_incidents`` incidents the model falls back to the calibrated *weighted index*
    (``weighted_index``: last year's and the previous same stage's counts blended with an IKP
    style index, the counts smoothed towards the index with one pseudo-incident per village,
