@@ -130,18 +130,21 @@ def place_labels(
     )
     for row in order.itertuples():
         chosen = None
+        # one label artist tried at each offset in turn (moving it measures what a new
+        # artist at that offset would)
+        text = ax.annotate(
+            row.text, (row.x, row.y), xytext=offsets[0], textcoords="offset points",
+            ha="center", va="center", fontsize=fontsize, family=family,
+            fontweight="bold", color="#222222", path_effects=halo, zorder=8,
+        )
         for dx, dy in offsets:
-            text = ax.annotate(
-                row.text, (row.x, row.y), xytext=(dx, dy), textcoords="offset points",
-                ha="center", va="center", fontsize=fontsize, family=family,
-                fontweight="bold", color="#222222", path_effects=halo, zorder=8,
-            )
+            text.xyann = (dx, dy)
             box = text.get_window_extent(renderer).expanded(1.05, 1.15)
             if not _overlaps(box, placed_boxes):
                 chosen = (text, box)
                 break
-            text.remove()
         if chosen is None:
+            text.remove()
             text = ax.annotate(
                 row.text, (row.x, row.y), ha="center", va="center", fontsize=fontsize * 0.75,
                 family=family, fontweight="bold", color="#222222", path_effects=halo, zorder=8,
