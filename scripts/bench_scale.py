@@ -13,7 +13,7 @@ ratio of 9.8 TPS per desa), run with ``snakemake --cores N --config regions=DIR`
 is one job running all its stages in one process. Printed:
 
 * where a region's time goes: Python start-up with the libraries (paid once per process:
-  16 times in the single-region workflow, once per run with the warm process), and the CPU
+  21 times in the single-region workflow, once per run with the warm process), and the CPU
   seconds of ingest, score (features + model), allocate (solver), render_map (map) and
   render_briefing (map.png by matplotlib, briefing.pdf by WeasyPrint), summed over the five
   stages (``OUT/<region>/benchmarks/steps.tsv``), and the voting day's allocate step alone
@@ -96,7 +96,7 @@ def import_seconds(repeat: int = 3) -> tuple[float, float]:
 
     code = (
         "import riskmap.steps.ingest, riskmap.steps.score, riskmap.steps.allocate, "
-        "riskmap.steps.render_map"
+        "riskmap.steps.render_map, riskmap.steps.render_briefing"
     )
     walls, cpus = [], []
     for _ in range(repeat):
@@ -302,9 +302,9 @@ def main(argv: list[str] | None = None) -> int:
         start_wall, start_cpu = import_seconds()
         print(
             f"Python start-up with the step libraries: {start_cpu:.2f} s CPU "
-            f"({start_wall:.2f} s wall) per process; the single-region workflow pays it in each "
-            f"of its 1 + 3 x 5 = 16 jobs ({16 * start_cpu:.1f} s CPU), a many-region run once "
-            "per region"
+            f"({start_wall:.2f} s wall) per process; the single-region workflow pays up to it "
+            f"in each of its 1 + 4 x 5 = 21 jobs ({21 * start_cpu:.1f} s CPU), a many-region "
+            "run once per region (once per run with the warm process)"
         )
         table = bench_sizes(sizes, base, args.cores, args.seed)
         kinds = ("startup", "ingest", "score", "allocate", "render_map", "render_briefing")
