@@ -85,6 +85,27 @@ def section(stage, *names):
     return json.dumps({n: STAGE_CONFIG[stage][n] for n in names}, sort_keys=True)
 
 
+# The stage steps, in the order a stage runs them, and the config sections each reads: the
+# single-region rules and the many-region jobs pass the same (step_params), so that a section
+# added here reaches both.
+STEP_SECTIONS = {
+    "score": ("features", "model", "classes"),
+    "allocate": ("allocation", "reach"),
+    "render_map": ("map",),
+    "render_briefing": ("map", "briefing"),
+}
+
+
+def step_params(step, stage):
+    """The --params JSON of a stage step: its config sections for the stage."""
+    return section(stage, *STEP_SECTIONS[step])
+
+
+def ingest_params():
+    """The --params JSON of the ingest step."""
+    return json.dumps({"ingest": config.get("ingest", {})}, sort_keys=True)
+
+
 def previous_stage(stage, stages=None):
     stages = STAGES if stages is None else stages
     i = stages.index(stage)

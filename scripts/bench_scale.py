@@ -13,12 +13,17 @@ ratio of 9.8 TPS per desa), run with ``snakemake --cores N --config regions=DIR`
 is one job running all its stages in one process. Printed:
 
 * where a region's time goes: Python start-up with the libraries (paid once per process:
-  16 times in the single-region workflow, once per run with the warm process), and the CPU
-  seconds of ingest, score (features + model), allocate (solver) and render_map (map),
-  summed over the five stages (``OUT/<region>/benchmarks/steps.tsv``);
+  21 times in the single-region workflow, once per run with the warm process), and the CPU
+  seconds of ingest, score (features + model), allocate (solver), render_map (map) and
+  render_briefing (map.png by matplotlib, briefing.pdf by WeasyPrint), summed over the five
+  stages (``OUT/<region>/benchmarks/steps.tsv``), and the voting day's allocate step alone
+  with how its TPS teams were found (``optimal``: the exact MILP of regions up to
+  ``allocation.teams.exact_max_tps``; ``heuristic`` above);
 * per size: the region job's wall and CPU seconds (the solver's included), peak memory (of
   the process running the region, from ``steps.tsv``) and the largest stage map; a linear
-  fit ``seconds = fixed + per_tps * TPS`` of the wall and of the CPU seconds;
+  fit ``seconds = fixed + per_tps * TPS`` of the wall and of the CPU seconds, and of the CPU
+  seconds without the voting day's allocate step (for reading only: the target is on the
+  whole job);
 * the 14-region province end to end (wall, and the summary's ``status``);
 * the overview map of the national set (514 regions, 83,731 villages): size and build time
   (built from synthetic village outlines with random classes: the map's weight does not
@@ -91,7 +96,7 @@ def import_seconds(repeat: int = 3) -> tuple[float, float]:
 
     code = (
         "import riskmap.steps.ingest, riskmap.steps.score, riskmap.steps.allocate, "
-        "riskmap.steps.render_map"
+        "riskmap.steps.render_map, riskmap.steps.render_briefing"
     )
     walls, cpus = [], []
     for _ in range(repeat):
@@ -112,7 +117,10 @@ def region_figures(out: Path, region: str) -> dict:
     steps["kind"] = steps["step"].str.split("/").str[0]
     by_kind = steps.groupby("kind")["cpu"].sum().to_dict()
     maps = [p.stat().st_size for p in (out / region).glob("*/map.html")]
+    voting = steps[steps["step"] == "allocate/voting"]["cpu"]
     return {
+        "voting_alloc_cpu": float(voting.sum()) if len(voting) else float("nan"),
+        "teams": teams_solver(out / region / "voting" / "plan.json"),
         "wall_s": float(bench["s"].iloc[0]),
         "cpu_s": float(total["cpu"]),
         # the region runs in a child of the warm process: its own peak, not the job's client
@@ -120,6 +128,16 @@ def region_figures(out: Path, region: str) -> dict:
         "map_mb": max(maps) / 1e6 if maps else float("nan"),
         **{f"{k}_cpu": float(v) for k, v in by_kind.items()},
     }
+
+
+def teams_solver(plan: Path) -> str:
+    """How the voting day's TPS teams were found (``optimal``, ``node_limit``, ``heuristic``)."""
+    import json
+
+    if not plan.is_file():
+        return ""
+    teams = json.loads(plan.read_text(encoding="utf-8")).get("teams") or {}
+    return str((teams.get("solver") or {}).get("status", ""))
 
 
 def bench_sizes(sizes: list[int], base: Path, cores: int, seed: int) -> pd.DataFrame:
@@ -284,21 +302,21 @@ def main(argv: list[str] | None = None) -> int:
         start_wall, start_cpu = import_seconds()
         print(
             f"Python start-up with the step libraries: {start_cpu:.2f} s CPU "
-            f"({start_wall:.2f} s wall) per process; the single-region workflow pays it in each "
-            f"of its 1 + 3 x 5 = 16 jobs ({16 * start_cpu:.1f} s CPU), a many-region run once "
-            "per region"
+            f"({start_wall:.2f} s wall) per process; the single-region workflow pays up to it "
+            f"in each of its 1 + 4 x 5 = 21 jobs ({21 * start_cpu:.1f} s CPU), a many-region "
+            "run once per region (once per run with the warm process)"
         )
         table = bench_sizes(sizes, base, args.cores, args.seed)
+        kinds = ("startup", "ingest", "score", "allocate", "render_map", "render_briefing")
         cols = ["tps", "villages", "wall_s", "cpu_s", "rss_mb", "map_mb"] + [
-            c
-            for c in ("startup_cpu", "ingest_cpu", "score_cpu", "allocate_cpu", "render_map_cpu")
-            if c in table
-        ]
+            f"{k}_cpu" for k in kinds if f"{k}_cpu" in table
+        ] + ["voting_alloc_cpu", "teams"]
         print(
             "\nPer region (one job, all five stages); where the CPU time goes: startup (Python and"
-            "\nthe job's module), then each step kind summed over the stages (a kind's first step"
-            "\nincludes importing its libraries: geometry and I/O in ingest, the model in score,"
-            "\nthe solver in allocate, the map in render_map):"
+            "\nthe job's module), then each step kind summed over the stages (the warm process"
+            "\nimported the libraries before the region's fork; a job in its own process pays"
+            "\nthem in each kind's first step), then the voting day's allocate step alone and how"
+            "\nits TPS teams were found (optimal: exact MILP; heuristic):"
         )
         print(table[cols].round(2).to_string(index=False))
         fit = None
@@ -308,6 +326,14 @@ def main(argv: list[str] | None = None) -> int:
             fit = (fixed_c, per_c)
             print(f"\nLinear fit, wall: {fixed_w:.2f} s + {per_w * 1000:.2f} s per 1,000 TPS")
             print(f"Linear fit, CPU:  {fixed_c:.2f} s + {per_c * 1000:.2f} s per 1,000 TPS")
+            fixed_r, per_r = linear_fit(table["tps"], table["cpu_s"] - table["voting_alloc_cpu"])
+            print(
+                f"  without the voting day's allocate step: {fixed_r:.2f} s + "
+                f"{per_r * 1000:.2f} s per 1,000 TPS (teams found by: "
+                + ", ".join(f"{int(t)} TPS {m}" for t, m in zip(table["tps"], table["teams"],
+                                                                   strict=True))
+                + ")"
+            )
             if fixed_c > TARGETS["fixed_s"]:
                 missed.append(f"fixed cost {fixed_c:.2f} s > {TARGETS['fixed_s']} s")
             projected = (NATIONAL_REGIONS * fixed_c + per_c * NATIONAL_TPS) / args.cores

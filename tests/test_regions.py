@@ -320,3 +320,21 @@ def test_warm_server_runs_a_region_job_in_the_callers_folder_and_environment(tmp
         server.terminate()
         server.wait(timeout=30)
     assert run_remote(["--region", "x"], path=str(tmp_path / "none.sock")) is None
+
+
+def test_warm_preload_imports_what_the_steps_import_only_where_used():
+    """A region forked from the warm process imports none of these again: the planner's stage
+    modules, the roster's spreadsheet writer and (where Pango loads) WeasyPrint."""
+    from riskmap.planner.plan import STAGE_MODULES
+    from riskmap.warm import preload
+
+    loaded = set(preload())
+    stage_modules = {module for pairs in STAGE_MODULES.values() for module, _ in pairs}
+    assert stage_modules <= loaded
+    assert {"openpyxl", "matplotlib.pyplot", "riskmap.steps.render_briefing"} <= loaded
+    try:
+        import weasyprint  # noqa: F401
+    except OSError:
+        assert "weasyprint" not in loaded
+    else:
+        assert "weasyprint" in loaded

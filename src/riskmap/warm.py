@@ -1,6 +1,6 @@
 """A warm process for many-region runs: the libraries are imported once per run, not per region.
 
-Importing geopandas, the model, the solver interface and the map code costs about two CPU
+Importing geopandas, the model, the solver interface, the map and briefing code costs about two CPU
 seconds, more than a small region's own work. During a many-region run the workflow starts one
 server (``python -m riskmap.warm serve SOCKET``, Snakefile ``onstart``) that imports them and
 waits on a Unix socket; each region job (``riskmap.steps.run_region``) hands it its arguments,
@@ -35,7 +35,10 @@ HOST_ENV = "RISKMAP_WARM_HOST"
 #: How long a job waits for a server that is still importing (it would import as long itself).
 STARTUP_WAIT_S = 120.0
 
-#: Modules the server imports before it accepts requests (what the region steps use).
+#: Modules the server imports before it accepts requests (what the region steps use): the
+#: steps, then what they import only where it is used (the planner's stage task modules, the
+#: roster's spreadsheet writer, geopandas' plotting, the briefing chart's SVG backend), which
+#: a region would otherwise import again in every forked child.
 PRELOAD = (
     "riskmap.steps.ingest",
     "riskmap.steps.score",
@@ -43,7 +46,19 @@ PRELOAD = (
     "riskmap.steps.render_map",
     "riskmap.steps.render_briefing",
     "riskmap.steps.run_region",
+    "riskmap.planner.campaign",
+    "riskmap.planner.escalation",
+    "riskmap.planner.escorts",
+    "riskmap.planner.guards",
+    "riskmap.planner.patrols",
+    "openpyxl",
+    "matplotlib.pyplot",
+    "matplotlib.backends.backend_svg",
 )
+
+#: Imported when the machine can load them: WeasyPrint (the briefing PDF) needs the system's
+#: Pango; without it the briefing step reports the missing library itself.
+PRELOAD_OPTIONAL = ("weasyprint",)
 
 _STATUS = struct.Struct("!i")
 _MAX_REQUEST = 16 * 1024 * 1024
@@ -143,10 +158,24 @@ def _child(conn: socket.socket, fds: list[int], request: dict) -> None:
         os._exit(status)
 
 
-def serve(path: str) -> int:
-    """Import :data:`PRELOAD`, listen on ``path`` and fork a child per request."""
+def preload() -> list[str]:
+    """Import :data:`PRELOAD` and what of :data:`PRELOAD_OPTIONAL` loads; return the names."""
+    loaded = []
     for name in PRELOAD:
         importlib.import_module(name)
+        loaded.append(name)
+    for name in PRELOAD_OPTIONAL:
+        try:
+            importlib.import_module(name)
+        except (ImportError, OSError):  # OSError: a C library (Pango) cannot be loaded
+            continue
+        loaded.append(name)
+    return loaded
+
+
+def serve(path: str) -> int:
+    """Import the libraries (:func:`preload`), listen on ``path`` and fork a child per request."""
+    preload()
     parent = os.getppid()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped automatically
     sock_path = Path(path)

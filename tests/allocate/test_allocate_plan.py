@@ -382,3 +382,26 @@ def test_budget_curve_reports_coverage_for_other_budgets():
     assert [p["personnel"] for p in points] == [10, 20, 40]
     shares = [p["covered_weight_share"] for p in points]
     assert shares == sorted(shares)
+
+
+def test_personnel_per_date_and_kind_sums_each_dates_tasks():
+    import datetime as dt
+
+    import pandas as pd
+
+    from riskmap.planner.plan import personnel_per_date_and_kind
+
+    tasks = pd.DataFrame({
+        "date": ["2024-02-14", "2024-02-14", "2024-02-15", "2024-02-14"],
+        "task": ["tps_team", "reserve", "patrol", "tps_team"],
+        "personnel": [2, 5, 3, 4],
+    })
+    dates = [dt.date(2024, 2, 13), dt.date(2024, 2, 14), dt.date(2024, 2, 15)]
+    rows = personnel_per_date_and_kind(tasks, dates, ["tps_team", "patrol", "reserve"])
+    assert rows == [
+        {"date": "2024-02-13", "personnel": 0, "tps_team": 0, "patrol": 0, "reserve": 0},
+        {"date": "2024-02-14", "personnel": 11, "tps_team": 6, "patrol": 0, "reserve": 5},
+        {"date": "2024-02-15", "personnel": 3, "tps_team": 0, "patrol": 3, "reserve": 0},
+    ]
+    assert personnel_per_date_and_kind(tasks.iloc[:0], dates[:1], ["patrol"]) == [
+        {"date": "2024-02-13", "personnel": 0, "patrol": 0}]

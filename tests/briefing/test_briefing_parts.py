@@ -8,6 +8,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -38,6 +39,37 @@ def test_crowded_labels_do_not_overlap():
     assert len(boxes) == 5
     for a, b in itertools.combinations(boxes, 2):
         assert not a.overlaps(b)
+
+
+def _crowded_frame(xmax: float = 100):
+    fig = Figure(figsize=(8, 6), dpi=100)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, xmax)
+    ax.set_ylim(0, 100)
+    return fig, ax
+
+
+def _placed(artists) -> list[tuple]:
+    return [(a.get_text(), tuple(np.round(a.xyann, 9)), a.get_fontsize()) for a in artists]
+
+
+def test_labels_on_the_same_frame_are_placed_as_the_first_time(monkeypatch):
+    from riskmap.briefing import static_map
+
+    labels = pd.DataFrame({"x": [50, 50.5, 51, 49, 50, 50.2], "y": [50, 50, 51, 49.5, 52, 50.5],
+                           "text": ["KAHAYAN HULU UTARA", "RUNGAN HULU", "TEWAH", "KURUN",
+                                    "MIRI MANASA", "SEPANG"]})
+    monkeypatch.setattr(static_map, "_PLACEMENTS", {})
+    fresh = _placed(place_labels(_crowded_frame()[1], labels, fontsize=30, family="DejaVu Sans"))
+    assert len(static_map._PLACEMENTS) == 1
+    assert len({offset for _, offset, _ in fresh}) > 1  # crowded: labels moved off anchors
+    again = _placed(place_labels(_crowded_frame()[1], labels, fontsize=30, family="DejaVu Sans"))
+    assert again == fresh
+    assert len(static_map._PLACEMENTS) == 1
+    # another frame is another placement, found afresh
+    place_labels(_crowded_frame(xmax=60)[1], labels, fontsize=30, family="DejaVu Sans")
+    assert len(static_map._PLACEMENTS) == 2
 
 
 def test_scale_bar_length_is_round():

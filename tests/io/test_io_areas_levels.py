@@ -176,3 +176,25 @@ def test_geo_precision_reaches_the_ingested_incidents(tmp_path):
     areas = gpd.read_file(work / "ingest" / "areas.gpkg")
     assert list(areas["area_level"]) == ["village", "village"]
     assert areas["area_km2"].round(2).tolist() == [4.93, 4.93]
+
+
+def _region_meta(code):
+    return {"name": "Wilayah Uji", "code": code, "personnel": 10,
+            "stages": {"voting": {"start": "2024-02-14", "end": "2024-02-14"}}}
+
+
+@pytest.mark.parametrize("code", ["ID", "62", "62.10", "62.10.02", "62.10.02.2001"])
+def test_region_code_accepts_every_level_the_areas_accept_and_the_country(code):
+    from riskmap.io._meta import validate_meta
+
+    meta, problems = validate_meta(_region_meta(code))
+    assert problems == []
+    assert meta["code"] == code
+
+
+@pytest.mark.parametrize("code", ["IDN", "id", "00.1", "62.1", "62.10.2", 62.1])
+def test_region_code_refuses_what_is_no_kemendagri_code(code):
+    from riskmap.io._meta import validate_meta
+
+    _, problems = validate_meta(_region_meta(code))
+    assert [(p.code, p.column) for p in problems] == [("bad_region_yaml", "code")]

@@ -84,6 +84,19 @@ def test_write_quarantine_is_deterministic_and_complete(tiny, tmp_path):
                       '"reason","reason_text"']
 
 
+def test_write_quarantine_gives_every_stage_folder_the_same_files(tiny, tmp_path):
+    region = load_region(tiny)
+    write_quarantine(region, tmp_path / "one")
+    write_quarantine(region, tmp_path / "s1", tmp_path / "s2", tmp_path / "s3")
+    expected = {p.relative_to(tmp_path / "one"): p.read_bytes()
+                for p in (tmp_path / "one").rglob("*") if p.is_file()}
+    assert len(expected) == 6
+    for stage in ("s1", "s2", "s3"):
+        got = {p.relative_to(tmp_path / stage): p.read_bytes()
+               for p in (tmp_path / stage).rglob("*") if p.is_file()}
+        assert got == expected
+
+
 def test_missing_required_column_is_fatal_with_a_readable_message(tiny):
     tps = pd.read_csv(tiny / "tps.csv").drop(columns=["voters"])
     tps.to_csv(tiny / "tps.csv", index=False)

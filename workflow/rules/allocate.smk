@@ -25,7 +25,7 @@ rule allocate:
         tasks=OUT / "{stage}" / "tasks.csv",
         movements=OUT / "{stage}" / "movements.geojson",
     params:
-        cfg=lambda w: section(w.stage, "allocation", "reach"),
+        cfg=lambda w: step_params("allocate", w.stage),
     log:
         LOGS / "{stage}" / "allocate.log",
     benchmark:

@@ -36,7 +36,7 @@ rule render_briefing:
         ),
         kecamatan=OUT / "{stage}" / "kecamatan.csv",
     params:
-        cfg=lambda w: section(w.stage, "map", "briefing"),
+        cfg=lambda w: step_params("render_briefing", w.stage),
         previous=lambda w, input: input.previous[0] if input.previous else "",
     log:
         LOGS / "{stage}" / "render_briefing.log",

@@ -23,7 +23,7 @@ rule ingest:
     params:
         region=REGION,
         stage_dirs=[OUT / s for s in STAGES],
-        cfg=json.dumps({"ingest": config.get("ingest", {})}, sort_keys=True),
+        cfg=ingest_params(),
     log:
         LOGS / "ingest.log",
     benchmark:

@@ -24,24 +24,20 @@ def region_steps(region):
             "module": "ingest",
             "argv": ["--region", str(REGIONS_DIR / region), "--work", str(work),
                      "--stage-dirs", *[str(out / s) for s in (stages or ALL_STAGES)],
-                     "--params", json.dumps({"ingest": config.get("ingest", {})}, sort_keys=True),
+                     "--params", ingest_params(),
                      "--log", str(logs / "ingest.log")],
         }
     ]
     for stage in stages:
         prev = previous_stage(stage, stages)
         previous = [f"--previous={out / prev / 'area_risk.csv' if prev else ''}"]
-        for module, sections, extra in (
-            ("score", ("features", "model", "classes"), []),
-            ("allocate", ("allocation", "reach"), []),
-            ("render_map", ("map",), previous),
-            ("render_briefing", ("map", "briefing"), previous),
-        ):
+        for module in STEP_SECTIONS:
+            extra = previous if module in ("render_map", "render_briefing") else []
             steps.append({
                 "name": f"{module}/{stage}",
                 "module": module,
                 "argv": ["--stage", stage, "--work", str(work), "--out", str(out / stage), *extra,
-                         "--params", section(stage, *sections),
+                         "--params", step_params(module, stage),
                          "--log", str(logs / stage / f"{module}.log")],
             })
     return steps

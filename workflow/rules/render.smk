@@ -32,7 +32,7 @@ rule render_map:
             subcategory="{stage}",
         ),
     params:
-        cfg=lambda w: section(w.stage, "map"),
+        cfg=lambda w: step_params("render_map", w.stage),
         previous=lambda w, input: input.previous[0] if input.previous else "",
     log:
         LOGS / "{stage}" / "render_map.log",

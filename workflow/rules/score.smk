@@ -22,7 +22,7 @@ rule score:
         venue_scores=WORK / "{stage}" / "venue_scores.csv",
         model=WORK / "{stage}" / "model.json",
     params:
-        cfg=lambda w: section(w.stage, "features", "model", "classes"),
+        cfg=lambda w: step_params("score", w.stage),
     log:
         LOGS / "{stage}" / "score.log",
     benchmark:

@@ -102,6 +102,34 @@ def _overlaps(box, boxes) -> bool:
     return any(box.overlaps(b) for b in boxes)
 
 
+#: Label offsets (points) a label tries, its anchor first, then rings around it.
+LABEL_OFFSETS = [(0, 0)] + [
+    (r * np.cos(a), r * np.sin(a))
+    for r in (14, 28, 42, 56, 70, 84)
+    for a in np.linspace(0, 2 * np.pi, 16, endpoint=False)
+]
+
+#: Placements already found in this process (the index in :data:`LABEL_OFFSETS` of each
+#: label, None for one written smaller at its anchor), keyed on everything they depend on:
+#: the five stage maps of a region place the same kecamatan names on the same frame.
+_PLACEMENTS: dict[tuple, list[int | None]] = {}
+_PLACEMENTS_KEPT = 8
+
+
+def placement_key(ax, order: pd.DataFrame, *, fontsize: float, family: str,
+                  avoid: list) -> tuple:
+    """What a label placement depends on: the labels, their font, the boxes to avoid and
+    the axes' frame on the figure (data-to-pixel transform, figure size and dpi)."""
+    fig = ax.figure
+    return (
+        tuple(zip(order["text"], order["x"], order["y"], strict=True)),
+        float(fontsize), str(family),
+        tuple(tuple(np.asarray(b.bounds, float)) for b in avoid),
+        ax.transData.get_affine().get_matrix().tobytes(),
+        tuple(ax.bbox.bounds), tuple(fig.get_size_inches()), float(fig.dpi),
+    )
+
+
 def place_labels(
     ax, labels: pd.DataFrame, *, fontsize: float, family: str, avoid: list | None = None
 ) -> list:
@@ -109,7 +137,8 @@ def place_labels(
 
     Each label tries its anchor, then a ring of offsets; the first position whose box
     overlaps no placed label (nor a box in ``avoid``) wins. A label that fits nowhere is
-    written smaller at its anchor rather than dropped. Larger labels are placed first.
+    written smaller at its anchor rather than dropped. Larger labels are placed first. The
+    same labels on the same frame are placed as the first time (found once per process).
 
     Returns
     -------
@@ -118,38 +147,51 @@ def place_labels(
     """
     renderer = ax.figure.canvas.get_renderer()
     placed_boxes = list(avoid or [])
-    offsets = [(0, 0)] + [
-        (r * np.cos(a), r * np.sin(a))
-        for r in (14, 28, 42, 56, 70, 84)
-        for a in np.linspace(0, 2 * np.pi, 16, endpoint=False)
-    ]
     halo = [pe.withStroke(linewidth=4, foreground="white")]
     artists = []
     order = labels.assign(_len=labels["text"].str.len()).sort_values(
         ["_len", "text"], ascending=[False, True], kind="stable"
     )
-    for row in order.itertuples():
+    key = placement_key(ax, order, fontsize=fontsize, family=family, avoid=placed_boxes)
+    known = _PLACEMENTS.get(key)
+    found: list[int | None] = []
+    for k, row in enumerate(order.itertuples()):
         chosen = None
-        for dx, dy in offsets:
-            text = ax.annotate(
-                row.text, (row.x, row.y), xytext=(dx, dy), textcoords="offset points",
-                ha="center", va="center", fontsize=fontsize, family=family,
-                fontweight="bold", color="#222222", path_effects=halo, zorder=8,
-            )
+        # one label artist tried at each offset in turn (moving it measures what a new
+        # artist at that offset would); a known placement tries only its answer
+        text = ax.annotate(
+            row.text, (row.x, row.y), xytext=LABEL_OFFSETS[0], textcoords="offset points",
+            ha="center", va="center", fontsize=fontsize, family=family,
+            fontweight="bold", color="#222222", path_effects=halo, zorder=8,
+        )
+        tries = range(len(LABEL_OFFSETS)) if known is None else [
+            i for i in (known[k],) if i is not None]
+        for i in tries:
+            text.xyann = LABEL_OFFSETS[i]
             box = text.get_window_extent(renderer).expanded(1.05, 1.15)
-            if not _overlaps(box, placed_boxes):
+            if known is not None or not _overlaps(box, placed_boxes):
                 chosen = (text, box)
+                found.append(i)
                 break
-            text.remove()
         if chosen is None:
+            text.remove()
             text = ax.annotate(
                 row.text, (row.x, row.y), ha="center", va="center", fontsize=fontsize * 0.75,
                 family=family, fontweight="bold", color="#222222", path_effects=halo, zorder=8,
             )
             chosen = (text, text.get_window_extent(renderer))
+            found.append(None)
         placed_boxes.append(chosen[1])
         artists.append(chosen[0])
+    remember_placement(key, found)
     return artists
+
+
+def remember_placement(key: tuple, found: list[int | None]) -> None:
+    """Keep a label placement for the next map with the same labels and frame."""
+    if key not in _PLACEMENTS and len(_PLACEMENTS) >= _PLACEMENTS_KEPT:
+        _PLACEMENTS.pop(next(iter(_PLACEMENTS)))
+    _PLACEMENTS[key] = found
 
 
 def _scale_bar(ax, *, fontsize: float, family: str) -> None:

@@ -314,8 +314,8 @@ def _stem(name: str) -> str:
     return name.rsplit(".", 1)[0] if "." in name else name
 
 
-def write_quarantine(region: RegionData, out_dir: str | Path) -> None:
-    """Write ``out_dir/quality.json`` and ``out_dir/quarantine/<table>.csv`` (always, with header).
+def quarantine_texts(region: RegionData) -> dict[str, str]:
+    """The text of ``quality.json`` and of each ``quarantine/<table>.csv``, by relative path.
 
     The quarantine files are for people (the analyst opens them to fix the rows): written as
     human-facing tables (:func:`riskmap.spreadsheet.human_csv_text`), so a rejected cell such
@@ -324,8 +324,18 @@ def write_quarantine(region: RegionData, out_dir: str | Path) -> None:
     """
     from riskmap.spreadsheet import human_csv_text
 
-    out = Path(out_dir)
-    text = json.dumps(region.quality, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
-    atomic_write_text(out / "quality.json", text)
+    texts = {"quality.json": json.dumps(region.quality, indent=2, sort_keys=True,
+                                        ensure_ascii=False) + "\n"}
     for name, frame in region.quarantine.items():
-        atomic_write_text(out / "quarantine" / f"{_stem(name)}.csv", human_csv_text(frame))
+        texts[f"quarantine/{_stem(name)}.csv"] = human_csv_text(frame)
+    return texts
+
+
+def write_quarantine(region: RegionData, out_dir: str | Path, *more_dirs: str | Path) -> None:
+    """Write ``quality.json`` and ``quarantine/<table>.csv`` (always, with header) into
+    ``out_dir`` and each of ``more_dirs`` (every stage's folder gets the same files, made
+    once); see :func:`quarantine_texts`."""
+    texts = quarantine_texts(region)
+    for out in (out_dir, *more_dirs):
+        for relative, text in texts.items():
+            atomic_write_text(Path(out) / relative, text)

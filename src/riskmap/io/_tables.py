@@ -189,6 +189,7 @@ class Space:
     region_code: str | None = None
     _outline: Any = field(default=None, repr=False)
     _areas_utm: Any = field(default=None, repr=False)
+    _around: str | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self._areas_utm = self.areas[["village_code", "geometry"]].to_crs(self.crs)
@@ -247,9 +248,11 @@ class Space:
         return out
 
     def around(self) -> str:
-        """The region's bounding box, for hints."""
-        minx, miny, maxx, maxy = self.areas.total_bounds
-        return f"lat {miny:.2f}..{maxy:.2f}, lon {minx:.2f}..{maxx:.2f}"
+        """The region's bounding box, for hints (measured once: each point outside asks)."""
+        if self._around is None:
+            minx, miny, maxx, maxy = self.areas.total_bounds
+            self._around = f"lat {miny:.2f}..{maxy:.2f}, lon {minx:.2f}..{maxx:.2f}"
+        return self._around
 
 
 # --------------------------------------------------------------------------- column mapping

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +91,23 @@ class PlanResult:
     reach: pd.DataFrame
     roster: dict[str, pd.DataFrame]
     plan_info: dict[str, Any]
+
+
+def personnel_per_date_and_kind(tasks: pd.DataFrame, dates: Sequence[dt.date],
+                                kinds: Sequence[str]) -> list[dict[str, Any]]:
+    """Officers on duty per date, in all and per task kind: one row per date of ``dates``
+    (``date``, ``personnel``, then each of ``kinds``; 0 where a date has no such task)."""
+    day = tasks["date"].astype(str)
+    total = tasks.groupby(day)["personnel"].sum()
+    by_kind = tasks.groupby([day, tasks["task"].astype(str)])["personnel"].sum()
+    rows = []
+    for d in dates:
+        iso = d.isoformat()
+        row: dict[str, Any] = {"date": iso, "personnel": int(total.get(iso, 0))}
+        for k in kinds:
+            row[k] = int(by_kind.get((iso, k), 0))
+        rows.append(row)
+    return rows
 
 
 def _task_module(module: str, func: str) -> Callable[..., TaskSet] | None:
@@ -441,14 +458,9 @@ def plan_stage(
                     "personnel_max_day": int(personnel_by_date(tasks[tasks["task"] == k],
                                                                dates).max() or 0)
                     if dates else 0} for k in kinds}
-    per_date = []
-    for d in dates:
-        day = tasks[tasks["date"].astype(str) == d.isoformat()]
-        row = {"date": d.isoformat(), "personnel": int(day["personnel"].sum())}
-        for k in kinds:
-            row[k] = int(day.loc[day["task"] == k, "personnel"].sum())
+    per_date = personnel_per_date_and_kind(tasks, dates, kinds)
+    for row in per_date:
         row["reserve_share"] = round(row["reserve"] / budget, 4) if budget else 0.0
-        per_date.append(row)
     reserve_share_max = max((r["reserve_share"] for r in per_date), default=0.0)
     teams_info = info.get("teams", {})
     solver = teams_info.get("solver") if stage == "voting" else None

@@ -66,14 +66,27 @@ def polres_shares(units: gpd.GeoDataFrame, officers: int) -> dict[str, int]:
     >>> polres_shares(u, 10)
     {'A': 5, 'B': 5}
     """
+    return shares_of_polres(polres_weights(units), officers)
+
+
+def polres_weights(units: gpd.GeoDataFrame) -> pd.Series | None:
+    """The personnel of each Polres's units (Polres ``unit_id`` -> officers, sorted by id);
+    None without any unit (the reserve is then one share, ``""``)."""
     owner = polres_of_units(units)
     if owner.empty:
-        return {"": int(officers)}
+        return None
     units = _sorted_units(units)
     pers = pd.to_numeric(units.get("personnel", pd.Series(np.zeros(len(units)))),
                          errors="coerce").fillna(0).clip(lower=0).to_numpy(float)
     weight = pd.Series(pers, index=units["unit_id"].astype(str).to_numpy()).groupby(owner).sum()
-    weight = weight.sort_index()
+    return weight.sort_index()
+
+
+def shares_of_polres(weight: pd.Series | None, officers: int) -> dict[str, int]:
+    """Split ``officers`` by :func:`polres_weights` (largest remainder; equal shares when no
+    unit lists personnel)."""
+    if weight is None:
+        return {"": int(officers)}
     quotas = weight.to_numpy(float)
     if quotas.sum() <= 0:
         quotas = np.ones(len(quotas))
@@ -110,8 +123,9 @@ def reserve_tasks(ctx: StageContext, officers_by_date: Mapping[str, int]) -> Tas
     """
     rows = []
     sites: dict[str, tuple[dict[str, Any], float, float]] = {}
+    weight = polres_weights(ctx.units)  # the units are the same on every date
     for date in sorted(officers_by_date):
-        shares = polres_shares(ctx.units, int(officers_by_date[date]))
+        shares = shares_of_polres(weight, int(officers_by_date[date]))
         for pid, n in sorted(shares.items()):
             if n <= 0:
                 continue

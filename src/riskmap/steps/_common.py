@@ -13,6 +13,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -180,10 +181,60 @@ class WorkTables:
             return self.areas.to_crs(self.crs)
         return points_from_lonlat(getattr(self, name), crs=self.crs)
 
+    def copy(self) -> WorkTables:
+        """A deep copy: the caller may change its tables without touching this one."""
+        return WorkTables(
+            meta=deepcopy(self.meta),
+            areas=self.areas.copy(),
+            tps=self.tps.copy(),
+            venues=self.venues.copy(),
+            incidents=self.incidents.copy(),
+            units=self.units.copy(),
+        )
+
+
+#: The last hand-over read in this process, keyed on its folder and the files' content: a
+#: region job runs its 20 stage steps in one process, and they all read the same files.
+_WORK_CACHE: dict[tuple[str, str], WorkTables] = {}
+
+
+def work_files(folder: Path) -> list[Path]:
+    """The ingest hand-over files :func:`read_work` reads, in a fixed order."""
+    return [folder / "region.json", folder / "areas.gpkg"] + [
+        folder / f"{name}.csv" for name in TABLES
+    ]
+
+
+def content_digest(paths: list[Path]) -> str:
+    """The sha256 of the files' names and bytes, in order (same content, same digest)."""
+    digest = hashlib.sha256()
+    for path in paths:
+        data = path.read_bytes()
+        digest.update(f"{path.name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()
+
 
 def read_work(work: Path) -> WorkTables:
-    """Read the ingest step's hand-over files from ``work/ingest``."""
+    """Read the ingest step's hand-over files from ``work/ingest``.
+
+    The tables are parsed once per process for the same files (same folder, same bytes);
+    each call gets its own copy.
+    """
     folder = Path(work) / "ingest"
+    try:
+        key = (str(folder.resolve()), content_digest(work_files(folder)))
+    except OSError:  # a file missing: reading it below says which
+        return _read_work_files(folder)
+    cached = _WORK_CACHE.get(key)
+    if cached is None:
+        cached = _read_work_files(folder)
+        _WORK_CACHE.clear()  # one region at a time: keep only the latest
+        _WORK_CACHE[key] = cached
+    return cached.copy()
+
+
+def _read_work_files(folder: Path) -> WorkTables:
     meta = json.loads((folder / "region.json").read_text(encoding="utf-8"))
     areas = gpd.read_file(folder / "areas.gpkg", engine="pyogrio")
     areas["village_code"] = areas["village_code"].astype(str)

@@ -50,8 +50,7 @@ def ingest(args: argparse.Namespace) -> None:
             if col in frame:
                 frame[col] = frame[col].dt.strftime("%Y-%m-%d")
         write_csv(frame, folder / f"{name}.csv")
-    for stage_dir in args.stage_dirs:
-        write_quarantine(region, Path(stage_dir))
+    write_quarantine(region, *[Path(stage_dir) for stage_dir in args.stage_dirs])
     for name, q in sorted(region.quality.items()):
         log.info(
             "%s: %s read, %s accepted, %s quarantined",
