@@ -211,6 +211,16 @@ def pooled(rows: list[dict]) -> dict:
             "pei_cov": pei_cov, "xb_oracle": xb_oracle, "pei_t": pei_t, "pei_t_cov": pei_t_cov}
 
 
+def interval(rows: list[dict], key: str, *, draws: int = 200, seed: int = 0) -> tuple[float, float]:
+    """5-95 % bootstrap interval of ``pooled(rows)[key]`` over the runs (resampled with
+    replacement; a fixed seed, so the same runs print the same interval)."""
+    rng = np.random.default_rng(seed)
+    vals = [pooled([rows[i] for i in rng.integers(0, len(rows), len(rows))])[key]
+            for _ in range(draws)]
+    lo, hi = np.nanpercentile(vals, [5, 95])
+    return float(lo), float(hi)
+
+
 def misses(name: str, p: dict, *, ranking_only: bool = False) -> list[str]:
     """The targets ``p`` misses, named."""
     out = []
@@ -290,6 +300,10 @@ def main(argv: list[str] | None = None) -> int:
                        "xbest": p["xb"], "orc/naive": p["xb_oracle"]}
                 rec.update({f"o/e {c[:6]}": v for c, v in p["cal"].items()})
                 rec.update({f"o/e {s[:5]}": v for s, v in p["cal_stage"].items()})
+                if part == "all" and shape == "ALL":
+                    for key, col in (("pei", "PEI 90%"), ("xb", "xbest 90%")):
+                        lo, hi = interval(g, key)
+                        rec[col] = f"{lo:.3f}-{hi:.3f}"
                 if part == "all":
                     m = misses(f"{mode}/{shape}", p, ranking_only=shape != "ALL")
                     rec["result"] = "PASS" if not m else "FAIL"
@@ -302,7 +316,8 @@ def main(argv: list[str] | None = None) -> int:
           "stages pooled), PEI vs the planted-truth oracle, model / best naive baseline, "
           "observed/expected per class and per stage (pooled over seeds):")
     print(frame.round(3).to_string(index=False))
-    print("PEIcov: the covariate oracle's PEI (true intensity without the latent propensity: "
+    print("PEI 90% / xbest 90%: bootstrap intervals over the runs (seeds x shapes) of the mode. "
+          "PEIcov: the covariate oracle's PEI (true intensity without the latent propensity: "
           "every covariate known exactly, no history); PEIt / PEItcov: the model's and the "
           "covariate oracle's share of the planted intensity captured, over the oracle's (no "
           "Poisson noise of the test window; triggered repeats are not in the planted truth).")
