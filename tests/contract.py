@@ -50,7 +50,7 @@ STAGE_FILES: dict[str, list[str] | None] = {
 
 # Byte-identical between two runs of the same inputs: every file of these kinds, anywhere
 # under OUT/ except the run's own logs and Snakemake benchmark timings.
-DETERMINISTIC_SUFFIXES = (".csv", ".json", ".geojson", ".png", ".pdf")
+DETERMINISTIC_SUFFIXES = (".csv", ".json", ".geojson", ".png", ".pdf", ".xlsx")
 NOT_COMPARED_DIRS = ("logs", "benchmarks")
 
 
@@ -89,7 +89,8 @@ def missing_contract(stage_dir: Path) -> list[str]:
 
 
 def deterministic_files(out: Path) -> list[str]:
-    """Return the relative paths of every CSV, JSON and GeoJSON under ``out`` (sorted)."""
+    """Return the relative paths of every CSV, JSON, GeoJSON, PNG, PDF and XLSX under ``out``
+    (sorted)."""
     return sorted(
         p.relative_to(out).as_posix() for p in out.rglob("*")
         if p.is_file() and p.suffix in DETERMINISTIC_SUFFIXES

@@ -54,7 +54,7 @@ def test_the_region_is_the_asked_size(two_runs):
     assert len(tps) - 1 == 1500
 
 
-def test_every_csv_json_geojson_is_byte_identical(two_runs):
+def test_every_output_file_is_byte_identical(two_runs):
     a, b = two_runs
     files = deterministic_files(a)
     assert files == deterministic_files(b)

@@ -9,6 +9,9 @@ workbook is set up to print (landscape, fit to width, header row repeated).
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +21,38 @@ from riskmap.reach import TERRAIN_LABEL
 from riskmap.spreadsheet import neutralise_frame, write_human_csv
 
 _FIXED_TIME = dt.datetime(2000, 1, 1)
+_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def fixed_time_xlsx(data: bytes) -> bytes:
+    """The workbook ``data`` with every clock reading fixed: openpyxl stamps the save time
+    into ``docProps/core.xml`` (``dcterms:modified``) and every zip entry; here they become
+    2000-01-01, so the same roster always gives the same bytes.
+
+    Examples
+    --------
+    >>> buf = io.BytesIO()
+    >>> core = "<dcterms:modified>2031-05-06T07:08:09Z</dcterms:modified>"
+    >>> with zipfile.ZipFile(buf, "w") as z:
+    ...     z.writestr("docProps/core.xml", core)
+    >>> out = zipfile.ZipFile(io.BytesIO(fixed_time_xlsx(buf.getvalue())))
+    >>> out.read("docProps/core.xml").decode(), out.infolist()[0].date_time
+    ('<dcterms:modified>2000-01-01T00:00:00Z</dcterms:modified>', (2000, 1, 1, 0, 0, 0))
+    """
+    stamp = _FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ")
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, \
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(<)",
+                              rb"\g<1>" + stamp.encode() + rb"\g<2>", body)
+            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_TIME)
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            fixed.external_attr = info.external_attr
+            dst.writestr(fixed, body)
+    return out.getvalue()
 
 
 def travel_label(minutes: float, terrain: str, method: str = "straight") -> str:
@@ -209,4 +244,6 @@ def write_roster(sheets: dict[str, pd.DataFrame], xlsx_path: Path | str,
     wb.properties.creator = "riskmap"
     wb.properties.created = _FIXED_TIME
     wb.properties.modified = _FIXED_TIME
-    wb.save(xlsx_path)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    xlsx_path.write_bytes(fixed_time_xlsx(buffer.getvalue()))

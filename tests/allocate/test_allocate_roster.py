@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import zipfile
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -99,6 +102,13 @@ def test_write_roster_csv_and_xlsx(tmp_path):
     # the same roster written twice gives the same bytes
     write_roster(sheets, tmp_path / "again.xlsx", tmp_path / "again.csv")
     assert csv.read_bytes() == (tmp_path / "again.csv").read_bytes()
+    assert xlsx.read_bytes() == (tmp_path / "again.xlsx").read_bytes()
+    # no clock reading in the workbook (openpyxl stamps the save time; it is fixed here)
+    with zipfile.ZipFile(xlsx) as z:
+        assert {i.date_time for i in z.infolist()} == {(2000, 1, 1, 0, 0, 0)}
+        core = z.read("docProps/core.xml").decode()
+    assert "2000-01-01T00:00:00Z" in core
+    assert str(datetime.date.today().year) not in core
 
 
 def test_empty_stage_writes_a_note_sheet(tmp_path):
