@@ -18,6 +18,7 @@ from riskmap.briefing import (  # noqa: E402
     budget_curve_svg,
     class_changes,
     markers_from_plan,
+    plan_point,
     tasks_per_polsek,
 )
 from riskmap.briefing.pdf import css_string  # noqa: E402
@@ -118,10 +119,15 @@ def test_budget_curve_svg_is_stable_and_dateless():
                                         {"personnel": 150, "covered_weight_share": 0.9}]},
             "personnel_assigned": 100, "covered_weight_share": 0.7}
     points = budget_curve_points(plan)
-    assert points == [(50, 40.0), (100, 70.0), (150, 90.0)]
-    a = budget_curve_svg(points, current=100, family="DejaVu Sans")
-    b = budget_curve_svg(points, current=100, family="DejaVu Sans")
+    # the what-if curve alone: the plan's own coverage is another measure, drawn apart
+    assert points == [(50, 40.0), (150, 90.0)]
+    assert plan_point(plan) == (100, 70.0)
+    a = budget_curve_svg(points, current=100, family="DejaVu Sans", plan=plan_point(plan))
+    b = budget_curve_svg(points, current=100, family="DejaVu Sans", plan=plan_point(plan))
     assert a == b and "<svg" in a and "dc:date" not in a
+    assert "Rencana tahap ini: 70 %" in a
+    assert "Rencana tahap ini" not in budget_curve_svg(points, current=100,
+                                                       family="DejaVu Sans")
     assert budget_curve_points({"budget_curve": {"points": [{"personnel": "x"}]}}) == []
 
 

@@ -85,12 +85,15 @@ def test_pdf_lists_changes_tasks_and_escalation(briefed):
         assert label in pages[3] and label in TASK_LABELS.values()
     assert "Cakupan menurut jumlah personel" in pages[4]
     plan = json.loads((briefed["out"] / "plan.json").read_text())
-    curve = sorted([(p["personnel"], p["covered_weight_share"])
-                    for p in plan["budget_curve"]["points"]]
-                   + [(plan["personnel_assigned"], plan["covered_weight_share"])])
+    curve = sorted((p["personnel"], p["covered_weight_share"])
+                   for p in plan["budget_curve"]["points"])
     assert "Jumlah personel " + " ".join(str(x) for x, _ in curve) in pages[4]
     shares = " ".join(format_number_id(100 * y, decimals=1) + " %" for _, y in curve)
     assert "Cakupan bobot kerawanan (%) " + shares in pages[4]
+    # the plan's own coverage is said apart from the what-if curve, with its officers
+    own = format_number_id(100 * plan["covered_weight_share"], decimals=1)
+    assert f"Rencana tahap ini: {own} % dari bobot kerawanan dengan " \
+        f"{plan['personnel_assigned']} personel" in pages[4]
     ladder = pages[5]
     assert ladder.index("Mediasi oleh Polsek") < ladder.index("Penebalan dari Polres") < \
         ladder.index("Pleton Dalmas")

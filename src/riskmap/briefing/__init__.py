@@ -6,7 +6,7 @@ WeasyPrint from an HTML template; fonts from the system (fontconfig), nothing fe
 ``render_briefing`` (the pipeline step) wires these pure functions to the stage's files.
 """
 
-from riskmap.briefing.charts import budget_curve_points, budget_curve_svg
+from riskmap.briefing.charts import budget_curve_points, budget_curve_svg, plan_point
 from riskmap.briefing.pdf import briefing_html, data_uri, html_to_pdf
 from riskmap.briefing.static_map import MapTitle, RenderedMap, render_static_map
 from riskmap.briefing.tables import (
@@ -26,6 +26,7 @@ __all__ = [
     "briefing_html",
     "budget_curve_points",
     "budget_curve_svg",
+    "plan_point",
     "class_changes",
     "data_uri",
     "escalation_rows",

@@ -21,14 +21,14 @@ NOW_COLOR = "#b30000"
 def budget_curve_points(plan: Mapping[str, Any]) -> list[tuple[int, float]]:
     """Return the what-if points of ``plan.json`` as (officers, coverage %) sorted by officers.
 
-    The plan's own point (``personnel_assigned``, ``covered_weight_share``) is added when the
-    curve lacks it, so the chart always shows where the stage stands.
+    The what-if places the officers at posts by the maximal-covering model; the stage's own
+    plan (its tasks) is another thing and is drawn apart (:func:`plan_point`).
 
     Examples
     --------
     >>> budget_curve_points({"budget_curve": {"points": [
-    ...     {"personnel": 200, "covered_weight_share": 0.9}]},
-    ...     "personnel_assigned": 100, "covered_weight_share": 0.6})
+    ...     {"personnel": 200, "covered_weight_share": 0.9},
+    ...     {"personnel": 100, "covered_weight_share": 0.6}]}})
     [(100, 60.0), (200, 90.0)]
     """
     curve = plan.get("budget_curve") or {}
@@ -39,16 +39,32 @@ def budget_curve_points(plan: Mapping[str, Any]) -> list[tuple[int, float]]:
             points[int(p["personnel"])] = round(100.0 * float(p["covered_weight_share"]), 1)
         except (KeyError, TypeError, ValueError):
             continue
-    assigned, share = plan.get("personnel_assigned"), plan.get("covered_weight_share")
-    if points and assigned is not None and share is not None and int(assigned) not in points:
-        points[int(assigned)] = round(100.0 * float(share), 1)
     return sorted(points.items())
 
 
+def plan_point(plan: Mapping[str, Any]) -> tuple[int, float] | None:
+    """The stage plan's own (officers assigned, coverage %), or None when ``plan.json`` lacks it.
+
+    Examples
+    --------
+    >>> plan_point({"personnel_assigned": 120, "covered_weight_share": 0.574})
+    (120, 57.4)
+    >>> plan_point({}) is None
+    True
+    """
+    assigned, share = plan.get("personnel_assigned"), plan.get("covered_weight_share")
+    try:
+        return int(assigned), round(100.0 * float(share), 1)
+    except (TypeError, ValueError):
+        return None
+
+
 def budget_curve_svg(
-    points: Sequence[tuple[int, float]], *, current: int | None, family: str
+    points: Sequence[tuple[int, float]], *, current: int | None, family: str,
+    plan: tuple[int, float] | None = None,
 ) -> str:
-    """Draw the coverage-vs-officers curve and return it as an SVG document (text).
+    """Draw the what-if coverage-vs-officers curve, and the stage plan's own coverage as a
+    separate marked point (``plan``), and return it as an SVG document (text).
 
     The SVG carries no date and a fixed id salt, so the same points give the same text.
     """
@@ -60,6 +76,12 @@ def budget_curve_svg(
     for x, y in points:
         ax.annotate(f"{y:g} %".replace(".", ","), (x, y), xytext=(-7, 7),
                     textcoords="offset points", ha="right", fontsize=11, family=family)
+    if plan is not None:
+        ax.plot([plan[0]], [plan[1]], linestyle="none", marker="D", markersize=10,
+                color=NOW_COLOR, zorder=4)
+        ax.annotate(f"{TEXT['budget_curve_plan']}: {plan[1]:g} %".replace(".", ","), plan,
+                    xytext=(8, -14), textcoords="offset points", color=NOW_COLOR,
+                    fontsize=11, family=family)
     if current is not None:
         ax.axvline(current, color=NOW_COLOR, linestyle="--", linewidth=1.8, zorder=2)
         ax.annotate(f"{TEXT['budget_curve_now']}: {current}", (current, 3), xytext=(6, 0),

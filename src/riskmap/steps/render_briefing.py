@@ -30,6 +30,7 @@ from riskmap.briefing import (
     kecamatan_table,
     key_figures,
     markers_from_plan,
+    plan_point,
     points_to_subdistricts,
     render_static_map,
     reserve_ladder,
@@ -195,12 +196,12 @@ def render(args: argparse.Namespace) -> None:
         for r in changes.head(limit).itertuples()
     ]
     points = budget_curve_points(plan)
+    own = plan_point(plan)
     chart_uri = ""
     if points:
         svg = budget_curve_svg(points, current=plan.get("personnel_assigned"),
-                               family=settings["font_family"])
+                               family=settings["font_family"], plan=own)
         chart_uri = data_uri(svg, "image/svg+xml")
-    curve = plan.get("budget_curve") or {}
     ladder = reserve_ladder(plan, work.units)
     html = briefing_html({
         "text": TEXT, "region": title.region, "stage_label": stage_label, "as_of": as_of,
@@ -220,7 +221,10 @@ def render(args: argparse.Namespace) -> None:
              "current": x == plan.get("personnel_assigned")}
             for x, y in points
         ],
-        "curve_note": str(curve.get("keterangan", "")) if isinstance(curve, dict) else "",
+        "curve_note": TEXT["budget_curve_what_if"] + (
+            f" ({TEXT['budget_curve_plan']}: {format_number_id(own[1], decimals=1)} % "
+            f"{TEXT['of']} bobot kerawanan dengan {format_number_id(own[0])} personel.)"
+            if own else ""),
         "show_escalation": args.stage == "announcement" or bool(plan.get("escalation")),
         "escalation": escalation_rows(plan, work.venues, work.units),
         "reserve_ladder": ladder["steps"], "reserve_officers": ladder["officers"],
