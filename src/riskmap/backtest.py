@@ -155,7 +155,7 @@ def rolling_origin_backtest(
     observed: Callable[[tuple], np.ndarray],
     baselines: Callable[[tuple], dict[str, np.ndarray]],
     area: np.ndarray,
-    classify: Callable[[np.ndarray], np.ndarray],
+    classify: Callable[[np.ndarray, tuple], np.ndarray],
     shares: Sequence[float],
 ) -> dict:
     """Backtest a map-maker on past windows (origins), each scored only with earlier data.
@@ -171,7 +171,8 @@ def rolling_origin_backtest(
     baselines
         ``origin -> {name: score array}`` (expected counts get scaled to the model's total).
     classify
-        ``expected -> class per village``.
+        ``(expected, origin) -> class per village``, with the class rule as it stood at the
+        origin's start (thresholds from earlier windows only).
     """
     results = []
     for origin in origins:
@@ -190,13 +191,13 @@ def rolling_origin_backtest(
             entry["note"] = "tidak ada insiden teramati: tidak dapat dinilai"
             results.append(entry)
             continue
-        classes = classify(exp)
+        classes = classify(exp, origin)
         entry["model_figures"] = evaluate_map(exp, obs, area, classes=classes, shares=shares)
         entry["baselines"] = {}
         for name, score in baselines(origin).items():
             b_exp = scale_baseline(score, float(exp.sum()))
-            entry["baselines"][name] = evaluate_map(b_exp, obs, area, classes=classify(b_exp),
-                                                    shares=shares)
+            entry["baselines"][name] = evaluate_map(
+                b_exp, obs, area, classes=classify(b_exp, origin), shares=shares)
         results.append(entry)
     return {"origins": results, "summary": summarise(results, shares),
             "level_calibration": level_calibration(results)}

@@ -559,7 +559,7 @@ CLASS_KEYS = ("rawan", "sangat_rawan")
 
 
 def history_thresholds(store: WindowStore, *, stage: str, days: int,
-                       classes: Mapping) -> dict | None:
+                       classes: Mapping, before=None) -> dict | None:
     """Class thresholds on expected incidents calibrated on the region's own history.
 
     The village counts of the stage's earlier windows (all earlier windows when the stage has
@@ -571,7 +571,7 @@ def history_thresholds(store: WindowStore, *, stage: str, days: int,
     cfg = class_settings(classes)
     if cfg["method"] != "history":
         return None
-    past = training_windows(store.past_windows, store.cutoff)
+    past = training_windows(store.past_windows, store.cutoff if before is None else before)
     same = [w for w in past if w[1] == stage]
     use = same or past
     if not use:
@@ -1253,12 +1253,21 @@ def previous_same_stage(store: WindowStore, stage: str, start) -> np.ndarray:
     return store.target(s0, s1)
 
 
+def classes_as_of(store: WindowStore, expected: np.ndarray, *, origin: tuple,
+                  classes: Mapping) -> np.ndarray:
+    """The classes of a backtest origin's map under the class rule as it stood at the origin's
+    start: ``history`` thresholds from the windows before it, scaled to its length (no
+    hindsight from later windows)."""
+    _, stage, start, end = origin
+    th = history_thresholds(store, stage=stage, days=window_days(start, end), classes=classes,
+                            before=start)
+    return assign_classes(expected, classes=classes, thresholds=th)
+
+
 def run_backtest(store: WindowStore, *, stage: str, model: Mapping, classes: Mapping) -> dict:
     """Rolling-origin backtest on the past windows of ``stage`` (each forecast with data
     before its start only), with the two baselines."""
     origins = [w for w in training_windows(store.past_windows, store.cutoff) if w[1] == stage]
-    days = window_days(*origins[-1][2:4]) if origins else 1
-    thresholds = history_thresholds(store, stage=stage, days=days, classes=classes)
     area = store.region.area_km2
     shares = [float(s) for s in model["area_shares"]]
 
@@ -1278,7 +1287,7 @@ def run_backtest(store: WindowStore, *, stage: str, model: Mapping, classes: Map
     res = bt.rolling_origin_backtest(
         origins, predict=predict, observed=lambda o: store.target(o[2], o[3]),
         baselines=baselines, area=area,
-        classify=lambda e: assign_classes(e, classes=classes, thresholds=thresholds),
+        classify=lambda e, o: classes_as_of(store, e, origin=o, classes=classes),
         shares=shares)
     res = {
         "ranking": "villages ranked by expected incidents per km2; area budget filled in that "

@@ -84,8 +84,8 @@ def test_rolling_origin_backtest_summary_and_rounding():
                            "n_training_windows": 1},
         observed=lambda o: obs[o[4]],
         baselines=lambda o: {"flat": np.ones(4)},
-        area=area, classify=lambda e: np.array(["sangat_rawan", "rawan", "kurang_rawan",
-                                                "kurang_rawan"]),
+        area=area, classify=lambda e, _o: np.array(["sangat_rawan", "rawan", "kurang_rawan",
+                                                   "kurang_rawan"]),
         shares=[0.25])
     assert res["summary"]["evaluated_origins"] == 1
     assert res["summary"]["model"]["pei"]["25%"] == pytest.approx(1.0)

@@ -11,8 +11,17 @@ from conftest import PAST, centre, code, history_items, make_areas, make_inciden
 from shapely.geometry import Point
 
 from riskmap.calendars import STAGES, builtin_elections, past_windows_for_region
-from riskmap.features import incident_counts, prepare_region
-from riskmap.model import apply_dispersion, assign_classes, rolling_windows, score_stage
+from riskmap.features import feature_settings, incident_counts, prepare_region
+from riskmap.model import (
+    WindowStore,
+    apply_dispersion,
+    assign_classes,
+    classes_as_of,
+    history_thresholds,
+    model_terms,
+    rolling_windows,
+    score_stage,
+)
 from riskmap.simulate import simulate_region
 
 START, END = pd.Timestamp("2023-11-28"), pd.Timestamp("2024-02-10")
@@ -246,6 +255,28 @@ def test_history_class_rule_moves_with_expected_incidents():
     shares = assign_classes(np.array([0.5, 1.0, 1.5, 3.0]), classes={"method": "shares",
                                                                       "sangat_rawan_share": 0.25})
     assert (shares == "sangat_rawan").sum() == 1
+
+
+def test_backtest_classes_use_only_the_windows_before_each_origin():
+    # the history thresholds of an earlier origin come from the windows before it: a record
+    # that is calm up to 2019 and hot afterwards must not lift the 2019 origin's thresholds
+    sim = simulate_region(shape="grid", n_tps=150, seed=6)
+    store_windows = sim.past_windows
+    region = prepare_region(sim.areas, sim.tps, sim.venues, sim.incidents, sim.units)
+    fset = feature_settings({})
+    start = sim.stages["campaign"][0]
+    store = WindowStore(region, settings=fset, past_windows=store_windows, cutoff=start,
+                        terms=model_terms(fset))
+    origin = [w for w in store_windows if w[1] == "campaign"][-1]       # the last earlier one
+    days = (origin[3] - origin[2]).days + 1
+    now = history_thresholds(store, stage="campaign", days=days, classes={"method": "history"})
+    then = history_thresholds(store, stage="campaign", days=days,
+                              classes={"method": "history"}, before=origin[2])
+    assert then["windows"] == now["windows"] - 1          # the origin's own window is not used
+    exp = np.linspace(0.0, 2.0 * now["sangat_rawan"], len(region.village_code))
+    got = classes_as_of(store, exp, origin=origin, classes={"method": "history"})
+    want = assign_classes(exp, classes={"method": "history"}, thresholds=then)
+    assert list(got) == list(want)
 
 
 def test_class_rule_is_reported(tiny):
