@@ -38,7 +38,6 @@ import importlib
 import sys
 import time
 import warnings
-from itertools import combinations, product
 from pathlib import Path
 
 import numpy as np
@@ -48,6 +47,7 @@ import yaml
 
 from riskmap.config import load_stage_overrides, section_settings, stage_config
 from riskmap.planner.plan import plan_stage
+from riskmap.planner.tps_teams import brute_force_sectors
 from riskmap.simulate import simulate_region
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -149,26 +149,6 @@ def cbc_pmedian(minutes: np.ndarray, weight: np.ndarray, load: np.ndarray, p: in
     return float(pulp.value(prob.objective) or 0.0)
 
 
-def brute_pmedian(minutes, weight, load, p, limit) -> float:
-    """The same optimum by trying every base set and every assignment (n <= 7)."""
-    n = len(load)
-    best = np.inf
-    for bases in combinations(range(n), p):
-        free = [i for i in range(n) if i not in bases]
-        for choice in product(bases, repeat=len(free)):
-            used = {j: load[j] for j in bases}
-            cost, good = 0.0, True
-            for i, j in zip(free, choice, strict=True):
-                used[j] += load[i]
-                if used[j] > 1 + 1e-9 or minutes[j, i] > limit + 1e-9:
-                    good = False
-                    break
-                cost += minutes[j, i] * weight[i]
-            if good:
-                best = min(best, cost)
-    return best
-
-
 def check_model_against_brute_force(n_cases: int = 12) -> float:
     """Largest relative difference between the CBC model and brute force on tiny instances."""
     worst = 0.0
@@ -184,7 +164,7 @@ def check_model_against_brute_force(n_cases: int = 12) -> float:
         weight = rng.gamma(1.0, 1.0, n)
         p = int(np.ceil(load.sum() - 1e-9)) + int(rng.integers(0, 2))
         a = cbc_pmedian(minutes, weight, load, p, 60.0)
-        b = brute_pmedian(minutes, weight, load, p, 60.0)
+        b = brute_force_sectors(minutes, weight, load, p, 60.0)
         if np.isfinite(b) and np.isfinite(a):
             worst = max(worst, abs(a - b) / max(b, 1e-9))
         elif np.isfinite(a) != np.isfinite(b):

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from itertools import combinations, product
-
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riskmap.planner.tps_teams import (
+    brute_force_sectors,
     candidate_bases,
     heuristic_sectors,
     loads_and_quotas,
@@ -35,27 +34,6 @@ def instance(seed: int, n: int):
     return minutes, load, weight
 
 
-def brute_force(minutes, load, weight, p, limit):
-    """Best cost over every set of p bases and every assignment (tiny instances only)."""
-    n = len(load)
-    best = np.inf
-    for bases in combinations(range(n), p):
-        free = [i for i in range(n) if i not in bases]
-        for choice in product(bases, repeat=len(free)):
-            used = {j: load[j] for j in bases}
-            cost = 0.0
-            ok = True
-            for i, j in zip(free, choice, strict=True):
-                used[j] += load[i]
-                if used[j] > 1 + 1e-9 or minutes[j, i] > limit:
-                    ok = False
-                    break
-                cost += minutes[j, i] * weight[i]
-            if ok:
-                best = min(best, cost)
-    return best
-
-
 @settings(max_examples=12, deadline=None)
 @given(seed=st.integers(0, 10_000), n=st.integers(3, 7))
 def test_exact_sectors_match_brute_force(seed, n):
@@ -63,7 +41,7 @@ def test_exact_sectors_match_brute_force(seed, n):
     p = teams_needed(load)
     cost = minutes * weight[None, :]
     sol = solve_sectors(cost, candidate_bases(minutes, n, 60.0), load, p, max_nodes=10_000)
-    best = brute_force(minutes, load, weight, p, 60.0)
+    best = brute_force_sectors(minutes, weight, load, p, 60.0)
     if not np.isfinite(best):
         assert sol is None
         return

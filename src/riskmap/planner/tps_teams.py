@@ -28,6 +28,7 @@ How the teams are formed
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -339,6 +340,36 @@ def solve_sectors(
     gap = 0.0 if status == "optimal" else max(0.0, (obj - bound) / max(abs(obj), _EPS))
     nodes = int(getattr(res, "mip_node_count", 0) or 0)
     return SectorSolution(base, int(p), obj, min(bound, obj), status, gap, nodes)
+
+
+def brute_force_sectors(minutes: np.ndarray, weight: np.ndarray, load: np.ndarray, p: int,
+                        limit: float) -> float:
+    """The capacitated p-median's optimum by trying every set of ``p`` bases and every
+    assignment (the reference the MILP is checked against; tiny instances only, n <= 7):
+    ``inf`` when no assignment fits the capacity and ``limit``.
+
+    Examples
+    --------
+    >>> m = np.array([[0.0, 5.0, 9.0], [5.0, 0.0, 4.0], [9.0, 4.0, 0.0]])
+    >>> brute_force_sectors(m, np.ones(3), np.full(3, 0.5), 2, 60.0)
+    4.0
+    """
+    n = len(load)
+    best = np.inf
+    for bases in itertools.combinations(range(n), p):
+        free = [i for i in range(n) if i not in bases]
+        for choice in itertools.product(bases, repeat=len(free)):
+            used = {j: load[j] for j in bases}
+            cost, fits = 0.0, True
+            for i, j in zip(free, choice, strict=True):
+                used[j] += load[i]
+                if used[j] > 1 + 1e-9 or minutes[j, i] > limit + 1e-9:
+                    fits = False
+                    break
+                cost += minutes[j, i] * weight[i]
+            if fits:
+                best = min(best, cost)
+    return float(best)
 
 
 def lp_bases(cost: np.ndarray, allowed: np.ndarray, load: np.ndarray, p: int
