@@ -417,6 +417,16 @@ def _date(ctx: _Ctx, i: int, col: str, text: str, order: str) -> date | None:
         return None
 
 
+def _optional_integer(ctx, i, cells, col, lang, *, default, lo=None, hi=None):
+    """An optional integer cell: ``default`` when empty or refused (a refusal is reported with
+    its row and column by :func:`_number`)."""
+    text = cells.get(col, "").strip()
+    if not text:
+        return default
+    v = _number(ctx, i, col, text, integer=True, lo=lo, hi=hi, expected=_exp(col, lang))
+    return default if v is None else v
+
+
 def _number(ctx, i, col, text, *, integer, lo=None, hi=None, expected="", hint=""):
     try:
         if integer:
@@ -570,26 +580,14 @@ def _parse_row(table: str, ctx: _Ctx, i: int, cells: dict[str, str], order: str,
         if rec["start"] and rec["end"] and rec["start"] > rec["end"]:
             ctx.add(i, "date_order", column="end", value=cells.get("end", ""),
                     start=rec["start"].isoformat(), end=rec["end"].isoformat())
-        text = cells.get("expected_crowd", "").strip()
-        rec["expected_crowd"] = np.nan
-        if text:
-            v = _number(ctx, i, "expected_crowd", text, integer=True, lo=0,
-                        expected=_exp("expected_crowd", lang))
-            rec["expected_crowd"] = np.nan if v is None else v
+        rec["expected_crowd"] = _optional_integer(ctx, i, cells, "expected_crowd", lang,
+                                                  default=np.nan, lo=0)
     if table == "incidents":
-        text = cells.get("severity", "").strip()
-        rec["severity"] = 1
-        if text:
-            v = _number(ctx, i, "severity", text, integer=True, lo=1, hi=3,
-                        expected=_exp("severity", lang))
-            rec["severity"] = 1 if v is None else v
+        rec["severity"] = _optional_integer(ctx, i, cells, "severity", lang, default=1,
+                                            lo=1, hi=3)
         rec["description"] = cells.get("description", "").strip()
-        text = cells.get("geo_precision", "").strip()
-        rec["geo_precision"] = 1
-        if text:
-            v = _number(ctx, i, "geo_precision", text, integer=True, lo=1, hi=3,
-                        expected=_exp("geo_precision", lang))
-            rec["geo_precision"] = 1 if v is None else v
+        rec["geo_precision"] = _optional_integer(ctx, i, cells, "geo_precision", lang,
+                                                 default=1, lo=1, hi=3)
     if table == "units":
         text = cells.get("personnel", "").strip()
         if not text:

@@ -107,6 +107,16 @@ def _site(ctx: StageContext, unit_id: str) -> dict[str, Any]:
             "name": "Cadangan (lokasi markas belum ada)"}
 
 
+def _located_site(ctx: StageContext, unit_id: str,
+                  cache: dict[str, tuple[dict[str, Any], float, float]]
+                  ) -> tuple[dict[str, Any], float, float]:
+    """The unit's site with its lat/lon, computed once per unit (``cache`` kept by the caller)."""
+    if unit_id not in cache:
+        site = _site(ctx, unit_id)
+        cache[unit_id] = (site, *_lonlat(ctx, site["x"], site["y"]))
+    return cache[unit_id]
+
+
 def _lonlat(ctx: StageContext, x: float, y: float) -> tuple[float, float]:
     p = gpd.GeoSeries(gpd.points_from_xy([x], [y]), crs=ctx.crs).to_crs("EPSG:4326").iloc[0]
     return round(float(p.y), 6), round(float(p.x), 6)
@@ -129,10 +139,7 @@ def reserve_tasks(ctx: StageContext, officers_by_date: Mapping[str, int]) -> Tas
         for pid, n in sorted(shares.items()):
             if n <= 0:
                 continue
-            if pid not in sites:
-                site = _site(ctx, pid)
-                sites[pid] = (site, *_lonlat(ctx, site["x"], site["y"]))
-            site, lat, lon = sites[pid]
+            site, lat, lon = _located_site(ctx, pid, sites)
             post_id = f"CAD-{pid}" if pid else "CAD"
             rows.append({
                 "task_id": f"{post_id}-{date.replace('-', '')}", "date": date, "task": "reserve",
@@ -171,10 +178,7 @@ def unit_patrol_tasks(
     for (uid, date), n in sorted(officers_by_unit_date.items()):
         if n <= 0:
             continue
-        if uid not in cache:
-            site = _site(ctx, uid)
-            cache[uid] = (site, *_lonlat(ctx, site["x"], site["y"]))
-        site, lat, lon = cache[uid]
+        site, lat, lon = _located_site(ctx, uid, cache)
         post_id = f"PTL-{uid}"
         rows.append({
             "task_id": f"{id_prefix}-{uid}-{date.replace('-', '')}", "date": date, "task": "patrol",
