@@ -54,6 +54,8 @@ TEXT: dict[str, str] = {
     "budget_curve_y": "Cakupan bobot kerawanan (%)",
     "budget_curve_now": "Personel tahap ini",
     "budget_curve_plan": "Rencana tahap ini",
+    "budget_curve_plan_note": ("(Rencana tahap ini: {share} % dari bobot kerawanan dengan "
+                               "{officers} personel.)"),
     "budget_curve_what_if": ("Garis biru: perkiraan cakupan bila personel sebanyak itu "
                              "ditempatkan di pos-pos terbaik (model cakupan maksimal). "
                              "Titik merah: cakupan rencana tahap ini dengan tugas-tugasnya."),

@@ -222,8 +222,8 @@ def render(args: argparse.Namespace) -> None:
             for x, y in points
         ],
         "curve_note": TEXT["budget_curve_what_if"] + (
-            f" ({TEXT['budget_curve_plan']}: {format_number_id(own[1], decimals=1)} % "
-            f"{TEXT['of']} bobot kerawanan dengan {format_number_id(own[0])} personel.)"
+            " " + TEXT["budget_curve_plan_note"].format(
+                share=format_number_id(own[1], decimals=1), officers=format_number_id(own[0]))
             if own else ""),
         "show_escalation": args.stage == "announcement" or bool(plan.get("escalation")),
         "escalation": escalation_rows(plan, work.venues, work.units),
