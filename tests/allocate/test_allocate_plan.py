@@ -163,8 +163,16 @@ def test_two_clusters_make_two_teams_of_the_2019_pattern():
     # 6 officers no team needs wait in reserve at the Polres
     reserve = res.tasks[res.tasks["task"] == "reserve"]
     assert reserve["personnel"].tolist() == [6] and reserve["unit_id"].tolist() == ["POLRES"]
-    assert res.plan_info["teams"]["solver"]["status"] == "optimal"
-    assert res.plan_info["teams"]["solver"]["gap"] == 0.0
+    assert res.plan_info["teams"]["solver"]["status"] == "heuristic"  # the default method
+    # the exact MILP (teams.exact_max_tps) proves the same sectors optimal
+    exact = plan_stage(tps_frame(rows), NO_VENUES, unit_frame(), stage="voting", budget=10,
+                       allocation=alloc(teams={"exact_max_tps": 100}), start=VOTING)
+    exact_teams = exact.tasks[exact.tasks["task"] == "tps_team"].sort_values("site_id")
+    assert exact_teams["tps_ids"].tolist() == teams["tps_ids"].tolist()
+    assert exact.plan_info["teams"]["solver"]["status"] == "optimal"
+    assert exact.plan_info["teams"]["solver"]["gap"] == 0.0
+    assert exact.plan_info["teams"]["solver"]["objective"] == pytest.approx(
+        res.plan_info["teams"]["solver"]["objective"])
 
 
 def test_sangat_rawan_pattern_six_per_two():

@@ -8,10 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from riskmap.planner.tps_teams import (
+    best_two_sectors,
     brute_force_sectors,
     candidate_bases,
     heuristic_sectors,
+    load_units,
     loads_and_quotas,
+    reoptimise_pairs,
     sectors_of_group,
     solve_sectors,
     split_sectors,
@@ -65,6 +68,74 @@ def test_heuristic_sectors_are_feasible_and_bounded(seed, n):
     assert (minutes[base, np.arange(n)] <= 60.0 + 1e-9).all()
     cost = float((minutes * weight[None, :])[base, np.arange(n)].sum())
     assert bound <= cost + 1e-6
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(2, 7), limit=st.sampled_from([6.0, 60.0]))
+def test_two_sectors_by_dynamic_programme_match_brute_force(seed, n, limit):
+    minutes, load, weight = instance(seed, n)
+    cost = minutes * weight[None, :]
+    units, cap = load_units(load)
+    got = best_two_sectors(cost, minutes <= limit, units, cap)
+    best = brute_force_sectors(minutes, weight, load, 2, limit)
+    if not np.isfinite(best):
+        assert got is None
+        return
+    assert got is not None
+    obj, base = got
+    assert obj == pytest.approx(best, rel=1e-9, abs=1e-12)
+    assert float(cost[base, np.arange(n)].sum()) == pytest.approx(obj, rel=1e-9, abs=1e-12)
+    assert len(np.unique(base)) == 2 and (base[base] == base).all()
+    assert all(load[base == j].sum() <= 1 + 1e-9 for j in np.unique(base))
+    assert (minutes[base, np.arange(n)] <= limit + 1e-9).all()
+
+
+def test_load_units_are_exact_or_refused():
+    units, cap = load_units(np.array([0.25, 0.5, 0.1, 1 / 3]))
+    assert cap == 60 and units.tolist() == [15, 30, 6, 20]
+    assert load_units(np.array([0.25, np.pi / 10])) is None
+    assert load_units(np.array([1 / 997, 1 / 991])) is None  # more units than a team may hold
+
+
+@settings(max_examples=12, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(8, 24))
+def test_pair_reoptimisation_keeps_the_plan_feasible_and_never_costs_more(seed, n):
+    minutes, load, weight = instance(seed, n)
+    cost = minutes * weight[None, :]
+    allowed = minutes <= 60.0
+    p = teams_needed(load) + 1
+    start, _ = heuristic_sectors(minutes, weight, load, p, max_minutes=60.0, pairs=False)
+    if start is None:
+        return
+    base = reoptimise_pairs(cost, minutes, allowed, load, start)
+    before = float(cost[start, np.arange(n)].sum())
+    after = float(cost[base, np.arange(n)].sum())
+    assert after <= before + 1e-9
+    assert len(np.unique(base)) == len(np.unique(start)) and (base[base] == base).all()
+    assert all(load[base == j].sum() <= 1 + 1e-9 for j in np.unique(base))
+    assert allowed[base, np.arange(n)].all()
+    # a second pass finds nothing left to improve between neighbours
+    again = reoptimise_pairs(cost, minutes, allowed, load, base)
+    assert float(cost[again, np.arange(n)].sum()) == pytest.approx(after)
+
+
+def test_pair_reoptimisation_brings_the_heuristic_to_the_exact_optimum():
+    # 30 random 16-TPS subproblems with one spare team: cost pooled over them
+    exact_sum = plain_sum = pairs_sum = 0.0
+    for seed in range(30):
+        minutes, load, weight = instance(seed, 16)
+        cost = minutes * weight[None, :]
+        p = teams_needed(load) + 1
+        plain, _ = heuristic_sectors(minutes, weight, load, p, max_minutes=60.0, pairs=False)
+        pairs, _ = heuristic_sectors(minutes, weight, load, p, max_minutes=60.0)
+        exact = solve_sectors(cost, candidate_bases(minutes, 16, 60.0), load, p,
+                              max_nodes=10_000)
+        assert plain is not None and pairs is not None and exact.status == "optimal"
+        exact_sum += exact.objective
+        plain_sum += float(cost[plain, np.arange(16)].sum())
+        pairs_sum += float(cost[pairs, np.arange(16)].sum())
+    assert exact_sum / plain_sum < 0.99  # the construction alone is measurably off
+    assert exact_sum / pairs_sum > 0.995  # re-solving pairs closes most of it
 
 
 def test_sectors_of_group_adds_a_team_when_the_limit_leaves_none():

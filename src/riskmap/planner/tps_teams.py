@@ -21,15 +21,24 @@ How the teams are formed
    minutes base -> TPS, each base holding at most a team's worth, a TPS only assigned to its
    ``teams.candidate_bases`` fastest-reached TPS within ``teams.max_minutes`` (river-only
    TPS travel at river speed, so they are never put beyond the limit). ``p`` starts at the
-   group's load rounded up and grows when the limits leave no feasible sector. Solved as a
-   MILP with HiGHS (``scipy.optimize.milp``) with a node limit, never a time limit: same
-   inputs, same sectors; status and gap reported.
+   group's load rounded up and grows when the limits leave no feasible sector.
+4. **Solving.** By default a deterministic local search: bases from the LP relaxation
+   (HiGHS) and from the greedy p-median rule, regret assignment within capacity and the
+   time limit, moves and swaps of TPS, then every sector and its nearest neighbours re-solved
+   two at a time exactly (:func:`best_two_sectors`, a dynamic programme over the load of one
+   of the two: loads are simple fractions of a team), then re-centring
+   (``scripts/bench_allocate.py`` measures it against exact optima). The weak LP relaxation
+   of tight team capacities makes the exact MILP slow (seconds per 20-40 TPS subproblem);
+   ``teams.exact_max_tps`` keeps it (HiGHS,
+   ``scipy.optimize.milp``, node limit, never a time limit) for regions up to that size.
+   Same inputs, same sectors; status and gap reported.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+from fractions import Fraction
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -304,6 +313,7 @@ def solve_sectors(
     p: int,
     *,
     max_nodes: int,
+    rel_gap: float = 0.0,
 ) -> SectorSolution | None:
     """Capacitated p-median on one subproblem (exact MILP by HiGHS, node-limited).
 
@@ -325,7 +335,7 @@ def solve_sectors(
     nv = len(c)
     res = milp(c, constraints=LinearConstraint(a, lo, hi), integrality=np.ones(nv),
                bounds=(0, 1), options={"node_limit": int(max_nodes), "presolve": True,
-                                       "mip_rel_gap": 0.0, "disp": False})
+                                       "mip_rel_gap": float(rel_gap), "disp": False})
     if res.x is None:
         return None
     x = res.x > 0.5
@@ -336,7 +346,7 @@ def solve_sectors(
     obj = float(np.sum(cost[base, np.arange(n)]))
     bound = getattr(res, "mip_dual_bound", None)
     bound = obj if bound is None or not np.isfinite(bound) else float(bound)
-    status = "optimal" if res.status == 0 else "node_limit"
+    status = "optimal" if res.status == 0 and rel_gap == 0.0 else "node_limit"
     gap = 0.0 if status == "optimal" else max(0.0, (obj - bound) / max(abs(obj), _EPS))
     nodes = int(getattr(res, "mip_node_count", 0) or 0)
     return SectorSolution(base, int(p), obj, min(bound, obj), status, gap, nodes)
@@ -500,32 +510,188 @@ def improve_sectors(
     return base
 
 
+def load_units(load: np.ndarray, *, max_units: int = 400) -> tuple[np.ndarray, int] | None:
+    """The TPS loads as whole multiples of a common unit, and a team's worth in those units.
+
+    Loads are ``1 / TPS per team`` of the pattern (``1/4``, ``1/2``, ``1/10``...): their common
+    denominator is small. None when it is not (loads that are no simple fractions, or more than
+    ``max_units`` units per team), so the caller can fall back to the MILP.
+
+    Examples
+    --------
+    >>> units, cap = load_units(np.array([0.25, 0.5, 0.1]))
+    >>> units.tolist(), cap
+    ([5, 10, 2], 20)
+    """
+    fracs = [Fraction(float(x)).limit_denominator(1000) for x in load]
+    if any(abs(float(f) - float(x)) > 1e-9 for f, x in zip(fracs, load, strict=True)):
+        return None
+    cap = math.lcm(*{f.denominator for f in fracs}) if fracs else 1
+    if cap > max_units:
+        return None
+    return np.array([f.numerator * (cap // f.denominator) for f in fracs], dtype=int), int(cap)
+
+
+def best_two_sectors(cost: np.ndarray, allowed: np.ndarray, units: np.ndarray, cap: int
+                     ) -> tuple[float, np.ndarray] | None:
+    """The optimal split of a few TPS into two sectors, exactly.
+
+    Every pair of bases ``(a, b)`` among the TPS is tried at once: a dynamic programme over
+    the load (in ``units``) given to ``a`` assigns each other TPS to ``a`` or ``b`` at the
+    least total cost ``cost[base, tps]``, each sector at most ``cap`` units (a team's worth)
+    and every TPS ``allowed`` to its base. Ties go to the lower pair of bases and the lower
+    load. Returns the cost and the base (index) of every TPS; None when no split fits.
+
+    Examples
+    --------
+    >>> m = np.array([[0.0, 1.0, 5.0, 6.0], [1.0, 0.0, 4.0, 5.0],
+    ...               [5.0, 4.0, 0.0, 1.0], [6.0, 5.0, 1.0, 0.0]])
+    >>> best_two_sectors(m, m <= 60, np.full(4, 1), 2)
+    (2.0, array([0, 0, 2, 2]))
+    """
+    m = len(units)
+    if m < 2:
+        return None
+    a, b = np.triu_indices(m, 1)
+    rows = np.arange(len(a))
+    to_a = np.where(allowed[a], cost[a], np.inf)
+    to_b = np.where(allowed[b], cost[b], np.inf)
+    f = np.full((len(a), cap + 1), np.inf)
+    start = units[a]
+    ok = (start <= cap) & (units[b] <= cap)
+    f[rows[ok], start[ok]] = cost[a[ok], a[ok]] + cost[b[ok], b[ok]]
+    choices = np.zeros((m, len(a), cap + 1), dtype=bool)
+    for k in range(m):
+        u = int(units[k])
+        stay = f + to_b[:, k][:, None]
+        move = np.full_like(f, np.inf)
+        if u <= cap:
+            move[:, u:] = f[:, :cap + 1 - u] + to_a[:, k][:, None]
+        pick = move < stay
+        new = np.where(pick, move, stay)
+        is_base = (a == k) | (b == k)
+        new[is_base] = f[is_base]
+        pick[is_base] = False
+        choices[k] = pick
+        f = new
+    total = int(units.sum())
+    w = np.arange(cap + 1)
+    f[:, (total - w) > cap] = np.inf
+    if not np.isfinite(f).any():
+        return None
+    r, load_a = np.unravel_index(int(np.argmin(f)), f.shape)
+    best = float(f[r, load_a])
+    base = np.full(m, int(b[r]), dtype=int)
+    base[a[r]] = a[r]
+    for k in range(m - 1, -1, -1):
+        if choices[k, r, load_a]:
+            base[k] = a[r]
+            load_a -= int(units[k])
+    return best, base
+
+
+def reoptimise_pairs(
+    cost: np.ndarray, minutes: np.ndarray, allowed: np.ndarray, load: np.ndarray,
+    base: np.ndarray, *, neighbours: int = 3, max_rounds: int = 10, max_nodes: int = 2000,
+) -> np.ndarray:
+    """Improve sectors by re-solving neighbouring sectors two at a time, exactly.
+
+    Each sector and each of its ``neighbours`` nearest sectors (by travel minutes between their
+    bases) are merged and split again in the best way (:func:`best_two_sectors`; the MILP of
+    :func:`solve_sectors` when the loads have no small common unit); a better split replaces
+    the two. Rounds repeat while one improves (at most ``max_rounds``); a set of TPS already
+    split optimally is not solved again. Deterministic: pairs in the order of their bases.
+    """
+    base = base.copy()
+    counted = load_units(load)
+    done: set[tuple[int, ...]] = set()
+    for _ in range(max_rounds):
+        improved = False
+        bases = np.unique(base)
+        if len(bases) < 2:
+            break
+        between = minutes[np.ix_(bases, bases)] + minutes[np.ix_(bases, bases)].T
+        pairs = set()
+        for i in range(len(bases)):
+            order = [j for j in np.lexsort((np.arange(len(bases)), between[i])) if j != i]
+            pairs |= {tuple(sorted((int(bases[i]), int(bases[j])))) for j in order[:neighbours]}
+        for pair in sorted(pairs):
+            if base[pair[0]] != pair[0] or base[pair[1]] != pair[1]:
+                continue  # one of the two was re-drawn in this round
+            mem = np.nonzero((base == pair[0]) | (base == pair[1]))[0]
+            key = tuple(mem.tolist())
+            if key in done:
+                continue
+            done.add(key)
+            now = float(cost[base[mem], mem].sum())
+            split = _split_two(cost, allowed, load, mem, counted, max_nodes)
+            if split is not None and split[0] < now - 1e-9 * max(1.0, abs(now)):
+                base[mem] = mem[split[1]]
+                improved = True
+        if not improved:
+            break
+    return base
+
+
+def _split_two(cost, allowed, load, mem, counted, max_nodes):
+    """The best two sectors of the TPS ``mem`` (cost and local base), by the dynamic
+    programme or, without a small load unit, by the MILP."""
+    sub_cost = cost[np.ix_(mem, mem)]
+    sub_allowed = allowed[np.ix_(mem, mem)]
+    if counted is not None:
+        return best_two_sectors(sub_cost, sub_allowed, counted[0][mem], counted[1])
+    sub_cand = [np.nonzero(sub_allowed[:, i])[0] for i in range(len(mem))]
+    sol = solve_sectors(sub_cost, sub_cand, load[mem], 2, max_nodes=max_nodes)
+    return None if sol is None else (sol.objective, sol.base)
+
+
 def heuristic_sectors(
     minutes: np.ndarray, weight: np.ndarray, load: np.ndarray, p: int, *, max_minutes: float,
-    rounds: int = 8, use_lp: bool = True,
+    rounds: int = 8, use_lp: bool = True, pairs: bool = True, start: np.ndarray | None = None,
 ) -> tuple[np.ndarray | None, float]:
-    """Sectors with ``p`` bases (large regions).
+    """Sectors with ``p`` bases (the default method).
 
-    The LP relaxation's most-open bases (greedy p-median bases when they admit no
-    assignment), regret assignment within capacity and the time limit, local search (moves
-    and swaps), then alternately re-centre each sector's base and improve again while the
-    cost falls (at most ``rounds`` times). Returns the base of each TPS (None: no plan found
-    with ``p``) and the LP bound (NaN when not computed).
+    Two starts: the LP relaxation's most-open bases and the greedy p-median bases (or only the
+    given ``start`` plan), each assigned by regret within capacity and the time limit; from
+    each, local search (moves and swaps), exact re-optimisation of neighbouring sectors two
+    at a time (:func:`reoptimise_pairs`, unless ``pairs`` is False), then alternately
+    re-centre each sector's base and improve again while the cost falls (at most ``rounds``
+    times); the cheaper plan is kept (ties: the first start). Returns the base of each TPS
+    (None: no plan found with ``p``) and the LP bound
+    (NaN when not computed).
     """
     n = len(load)
     cost = minutes * weight[None, :]
     allowed = minutes <= max_minutes + _EPS
-    base = None
     bound = float("nan")
-    lp = lp_bases(cost, allowed, load, p) if use_lp else None
-    if lp is not None:
-        bound = lp[1]
-        base = regret_assign(cost, allowed, load, lp[0])
-    if base is None:
-        base = regret_assign(cost, allowed, load, greedy_bases(cost, allowed, p))
-    if base is None:
-        return None, bound
+    starts: list[np.ndarray] = []
+    if start is not None:
+        starts.append(np.asarray(start, dtype=int).copy())
+    else:
+        lp = lp_bases(cost, allowed, load, p) if use_lp else None
+        if lp is not None:
+            bound = lp[1]
+            starts.append(regret_assign(cost, allowed, load, lp[0]))
+        starts.append(regret_assign(cost, allowed, load, greedy_bases(cost, allowed, p)))
+    best, best_obj = None, np.inf
+    for base in starts:
+        if base is None:
+            continue
+        base = _descend(minutes, weight, cost, allowed, load, base, max_minutes=max_minutes,
+                        rounds=rounds, pairs=pairs)
+        obj = float(cost[base, np.arange(n)].sum())
+        if obj < best_obj - 1e-9 * max(1.0, abs(obj)):
+            best, best_obj = base, obj
+    return best, bound
+
+
+def _descend(minutes, weight, cost, allowed, load, base, *, max_minutes, rounds, pairs):
+    """Local search from one start: moves and swaps, pairs of sectors re-solved exactly,
+    then re-centring while the cost falls."""
+    n = len(load)
     base = improve_sectors(cost, allowed, load, base)
+    if pairs:
+        base = reoptimise_pairs(cost, minutes, allowed, load, base)
     obj = float(cost[base, np.arange(n)].sum())
     for _ in range(rounds):
         moved = recentre(minutes, weight, base, max_minutes=max_minutes)
@@ -534,7 +700,7 @@ def heuristic_sectors(
         if nobj >= obj - 1e-9:
             break
         base, obj = nb, nobj
-    return base, bound
+    return base
 
 
 def sectors_of_group(
@@ -544,9 +710,10 @@ def sectors_of_group(
     """Sectors of one subproblem with the fewest bases that admit a plan.
 
     ``exact``: the capacitated p-median MILP (:func:`solve_sectors`), node-limited; when it
-    finds nothing within the limit the heuristic answers. Otherwise (large regions):
-    :func:`heuristic_sectors`, with its gap to the LP bound (the benchmark also measures it
-    against exact optima).
+    finds nothing within the limit the heuristic answers. Otherwise (the default):
+    :func:`heuristic_sectors`, with its gap to the LP bound; when its construction finds no
+    plan with ``p`` bases, the MILP's first plan (any, not the best) is its start, so a team
+    is added only when the MILP finds none either.
     """
     n = len(load)
     cand = candidate_bases(minutes, k, max_minutes)
@@ -558,6 +725,12 @@ def sectors_of_group(
             if sol is not None:
                 return sol
         base, bound = heuristic_sectors(minutes, weight, load, p, max_minutes=max_minutes)
+        if base is None and not exact:
+            first = solve_sectors(cost, cand, load, p, max_nodes=max_nodes, rel_gap=1.0)
+            if first is not None:
+                base, _ = heuristic_sectors(minutes, weight, load, p, max_minutes=max_minutes,
+                                            start=first.base)
+                bound = first.bound
         if base is not None:
             obj = float(cost[base, np.arange(n)].sum())
             bound = min(bound, obj) if np.isfinite(bound) else float("nan")
@@ -784,7 +957,8 @@ def tps_team_tasks(ctx: StageContext, *, available: int) -> TaskSet:
                    "node_limit": int(tcfg["max_nodes"]),
                    "subproblems": sol_info["subproblems"],
                    "method": "exact MILP per subproblem" if exact else
-                             "LP-relaxation bases, regret assignment, local search, "
+                             "LP-relaxation and greedy bases, regret assignment, local "
+                             "search, neighbouring sectors re-solved two at a time exactly, "
                              f"re-centring (regions over {int(tcfg['exact_max_tps'])} TPS; "
                              "gap to the LP bound)",
                    "status": "heuristic" if sol_info["heuristic"] else (
