@@ -138,6 +138,18 @@ def test_pair_reoptimisation_brings_the_heuristic_to_the_exact_optimum():
     assert exact_sum / pairs_sum > 0.995  # re-solving pairs closes most of it
 
 
+def test_a_tps_whose_own_minutes_exceed_the_limit_can_still_be_a_base():
+    # on a route network a TPS's own travel (its connector to the network) can exceed the
+    # limit; every method still plans (it was a crash of the LP relaxation's model)
+    minutes, load, weight = instance(3, 12)
+    minutes[0, 0] = 90.0
+    for exact in (True, False):
+        sol = sectors_of_group(minutes, weight, load, k=12, max_minutes=60.0,
+                               max_nodes=1000, exact=exact)
+        assert (sol.base[sol.base] == sol.base).all()
+        assert all(load[sol.base == j].sum() <= 1 + 1e-9 for j in np.unique(sol.base))
+
+
 def test_sectors_of_group_adds_a_team_when_the_limit_leaves_none():
     # two far pairs: 1 team's worth of load but the limit needs two sectors
     pts = np.array([[0, 0], [100, 0], [50_000, 0], [50_100, 0]], float)

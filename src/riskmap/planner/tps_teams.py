@@ -388,7 +388,9 @@ def lp_bases(cost: np.ndarray, allowed: np.ndarray, load: np.ndarray, p: int
     index) and the relaxation's value, a lower bound of the sectors' cost with ``p`` bases;
     None when the relaxation has no solution."""
     n = len(load)
-    cand = [np.nonzero(allowed[:, i])[0] for i in range(n)]
+    # a TPS can always be its own base (as in candidate_bases), even when its own travel
+    # minutes (a connector to the route network) exceed the limit
+    cand = [np.union1d(np.nonzero(allowed[:, i])[0], [i]) for i in range(n)]
     pi = np.concatenate([np.full(len(c), i) for i, c in enumerate(cand)]).astype(int)
     pj = np.concatenate(cand).astype(int)
     a, lo, hi, c, self_x = _model(cost, pi, pj, load, p)
