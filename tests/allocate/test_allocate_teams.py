@@ -75,7 +75,8 @@ def test_heuristic_sectors_are_feasible_and_bounded(seed, n):
 def test_two_sectors_by_dynamic_programme_match_brute_force(seed, n, limit):
     minutes, load, weight = instance(seed, n)
     cost = minutes * weight[None, :]
-    units, cap = load_units(load)
+    units, cap, exact = load_units(load)
+    assert exact
     got = best_two_sectors(cost, minutes <= limit, units, cap)
     best = brute_force_sectors(minutes, weight, load, 2, limit)
     if not np.isfinite(best):
@@ -90,11 +91,31 @@ def test_two_sectors_by_dynamic_programme_match_brute_force(seed, n, limit):
     assert (minutes[base, np.arange(n)] <= limit + 1e-9).all()
 
 
-def test_load_units_are_exact_or_refused():
-    units, cap = load_units(np.array([0.25, 0.5, 0.1, 1 / 3]))
-    assert cap == 60 and units.tolist() == [15, 30, 6, 20]
-    assert load_units(np.array([0.25, np.pi / 10])) is None
-    assert load_units(np.array([1 / 997, 1 / 991])) is None  # more units than a team may hold
+def test_load_units_are_exact_or_rounded_up():
+    units, cap, exact = load_units(np.array([0.25, 0.5, 0.1, 1 / 3]))
+    assert exact and cap == 60 and units.tolist() == [15, 30, 6, 20]
+    # no small common unit: each load rounded up to 1/240 of a team, never down
+    load = np.array([0.25, np.pi / 10, 1 / 997])
+    units, cap, exact = load_units(load)
+    assert not exact and cap == 240
+    assert (units / cap >= load).all() and (units / cap - load < 1 / 240).all()
+
+
+def test_two_sectors_with_scaled_loads_stay_within_true_capacity():
+    # the last resort's factor leaves no small common unit: a TPS fills 0.268 of a team, so
+    # three fit in a team and four (1.07) do not
+    minutes, _, weight = instance(5, 7)
+    cost = minutes * weight[None, :]
+    load = np.full(7, 0.25 * 1.0731)
+    units, cap, exact = load_units(load)
+    assert not exact
+    assert best_two_sectors(cost, minutes <= 60.0, units, cap) is None  # 7 = 3 + 4: no split
+    six = np.arange(6)
+    obj, base = best_two_sectors(cost[np.ix_(six, six)], minutes[np.ix_(six, six)] <= 60.0,
+                                 units[six], cap)
+    assert sorted(np.bincount(base)[np.unique(base)].tolist()) == [3, 3]
+    assert obj == pytest.approx(brute_force_sectors(minutes[np.ix_(six, six)], weight[six],
+                                                    load[six], 2, 60.0))
 
 
 @settings(max_examples=12, deadline=None)

@@ -512,26 +512,34 @@ def improve_sectors(
     return base
 
 
-def load_units(load: np.ndarray, *, max_units: int = 400) -> tuple[np.ndarray, int] | None:
-    """The TPS loads as whole multiples of a common unit, and a team's worth in those units.
+def load_units(load: np.ndarray, *, max_units: int = 240) -> tuple[np.ndarray, int, bool]:
+    """The TPS loads as whole multiples of a common unit, a team's worth in those units, and
+    whether the units are exact.
 
     Loads are ``1 / TPS per team`` of the pattern (``1/4``, ``1/2``, ``1/10``...): their common
-    denominator is small. None when it is not (loads that are no simple fractions, or more than
-    ``max_units`` units per team), so the caller can fall back to the MILP.
+    denominator is small and the units are exact. When it is not (loads scaled by the last
+    resort's factor, or more than ``max_units`` units per team), each load is rounded up to
+    ``1 / max_units`` of a team: a sector that fits in rounded units fits in true loads, so
+    plans stay feasible (a few that would just fit are not considered).
 
     Examples
     --------
-    >>> units, cap = load_units(np.array([0.25, 0.5, 0.1]))
-    >>> units.tolist(), cap
-    ([5, 10, 2], 20)
+    >>> units, cap, exact = load_units(np.array([0.25, 0.5, 0.1]))
+    >>> units.tolist(), cap, exact
+    ([5, 10, 2], 20, True)
+    >>> units, cap, exact = load_units(np.array([0.25 * 1.07, 0.5]))
+    >>> units.tolist(), cap, exact
+    ([65, 120], 240, False)
     """
+    load = np.asarray(load, dtype=float)
     fracs = [Fraction(float(x)).limit_denominator(1000) for x in load]
-    if any(abs(float(f) - float(x)) > 1e-9 for f, x in zip(fracs, load, strict=True)):
-        return None
-    cap = math.lcm(*{f.denominator for f in fracs}) if fracs else 1
-    if cap > max_units:
-        return None
-    return np.array([f.numerator * (cap // f.denominator) for f in fracs], dtype=int), int(cap)
+    if all(abs(float(f) - float(x)) <= 1e-9 for f, x in zip(fracs, load, strict=True)):
+        cap = math.lcm(*{f.denominator for f in fracs}) if fracs else 1
+        if cap <= max_units:
+            return (np.array([f.numerator * (cap // f.denominator) for f in fracs], dtype=int),
+                    int(cap), True)
+    units = np.ceil(load * max_units - 1e-9).astype(int)
+    return np.maximum(units, 0), int(max_units), False
 
 
 def best_two_sectors(cost: np.ndarray, allowed: np.ndarray, units: np.ndarray, cap: int
@@ -594,18 +602,18 @@ def best_two_sectors(cost: np.ndarray, allowed: np.ndarray, units: np.ndarray, c
 
 def reoptimise_pairs(
     cost: np.ndarray, minutes: np.ndarray, allowed: np.ndarray, load: np.ndarray,
-    base: np.ndarray, *, neighbours: int = 3, max_rounds: int = 10, max_nodes: int = 2000,
+    base: np.ndarray, *, neighbours: int = 3, max_rounds: int = 10,
 ) -> np.ndarray:
     """Improve sectors by re-solving neighbouring sectors two at a time, exactly.
 
     Each sector and each of its ``neighbours`` nearest sectors (by travel minutes between their
-    bases) are merged and split again in the best way (:func:`best_two_sectors`; the MILP of
-    :func:`solve_sectors` when the loads have no small common unit); a better split replaces
-    the two. Rounds repeat while one improves (at most ``max_rounds``); a set of TPS already
+    bases) are merged and split again in the best way (:func:`best_two_sectors`, loads in the
+    units of :func:`load_units`: exact, or rounded up so a split always fits); a better split
+    replaces the two. Rounds repeat while one improves (at most ``max_rounds``); a set of TPS already
     split optimally is not solved again. Deterministic: pairs in the order of their bases.
     """
     base = base.copy()
-    counted = load_units(load)
+    units, cap, _ = load_units(load)
     done: set[tuple[int, ...]] = set()
     for _ in range(max_rounds):
         improved = False
@@ -626,25 +634,14 @@ def reoptimise_pairs(
                 continue
             done.add(key)
             now = float(cost[base[mem], mem].sum())
-            split = _split_two(cost, allowed, load, mem, counted, max_nodes)
+            split = best_two_sectors(cost[np.ix_(mem, mem)], allowed[np.ix_(mem, mem)],
+                                     units[mem], cap)
             if split is not None and split[0] < now - 1e-9 * max(1.0, abs(now)):
                 base[mem] = mem[split[1]]
                 improved = True
         if not improved:
             break
     return base
-
-
-def _split_two(cost, allowed, load, mem, counted, max_nodes):
-    """The best two sectors of the TPS ``mem`` (cost and local base), by the dynamic
-    programme or, without a small load unit, by the MILP."""
-    sub_cost = cost[np.ix_(mem, mem)]
-    sub_allowed = allowed[np.ix_(mem, mem)]
-    if counted is not None:
-        return best_two_sectors(sub_cost, sub_allowed, counted[0][mem], counted[1])
-    sub_cand = [np.nonzero(sub_allowed[:, i])[0] for i in range(len(mem))]
-    sol = solve_sectors(sub_cost, sub_cand, load[mem], 2, max_nodes=max_nodes)
-    return None if sol is None else (sol.objective, sol.base)
 
 
 def heuristic_sectors(
