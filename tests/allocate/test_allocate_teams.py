@@ -94,11 +94,11 @@ def test_two_sectors_by_dynamic_programme_match_brute_force(seed, n, limit):
 def test_load_units_are_exact_or_rounded_up():
     units, cap, exact = load_units(np.array([0.25, 0.5, 0.1, 1 / 3]))
     assert exact and cap == 60 and units.tolist() == [15, 30, 6, 20]
-    # no small common unit: each load rounded up to 1/240 of a team, never down
+    # no small common unit: each load rounded up to 1/120 of a team, never down
     load = np.array([0.25, np.pi / 10, 1 / 997])
     units, cap, exact = load_units(load)
-    assert not exact and cap == 240
-    assert (units / cap >= load).all() and (units / cap - load < 1 / 240).all()
+    assert not exact and cap == 120
+    assert (units / cap >= load).all() and (units / cap - load < 1 / 120).all()
 
 
 def test_two_sectors_with_scaled_loads_stay_within_true_capacity():

@@ -512,7 +512,7 @@ def improve_sectors(
     return base
 
 
-def load_units(load: np.ndarray, *, max_units: int = 240) -> tuple[np.ndarray, int, bool]:
+def load_units(load: np.ndarray, *, max_units: int = 120) -> tuple[np.ndarray, int, bool]:
     """The TPS loads as whole multiples of a common unit, a team's worth in those units, and
     whether the units are exact.
 
@@ -529,7 +529,7 @@ def load_units(load: np.ndarray, *, max_units: int = 240) -> tuple[np.ndarray, i
     ([5, 10, 2], 20, True)
     >>> units, cap, exact = load_units(np.array([0.25 * 1.07, 0.5]))
     >>> units.tolist(), cap, exact
-    ([65, 120], 240, False)
+    ([33, 60], 120, False)
     """
     load = np.asarray(load, dtype=float)
     fracs = [Fraction(float(x)).limit_denominator(1000) for x in load]
