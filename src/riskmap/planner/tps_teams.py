@@ -566,6 +566,9 @@ def best_two_sectors(cost: np.ndarray, allowed: np.ndarray, units: np.ndarray, c
     rows = np.arange(len(a))
     to_a = np.where(allowed[a], cost[a], np.inf)
     to_b = np.where(allowed[b], cost[b], np.inf)
+    # a pair's own bases are placed before the programme: they neither move nor cost again
+    to_a[rows, a] = to_a[rows, b] = np.inf
+    to_b[rows, a] = to_b[rows, b] = 0.0
     f = np.full((len(a), cap + 1), np.inf)
     start = units[a]
     ok = (start <= cap) & (units[b] <= cap)
@@ -574,16 +577,12 @@ def best_two_sectors(cost: np.ndarray, allowed: np.ndarray, units: np.ndarray, c
     for k in range(m):
         u = int(units[k])
         stay = f + to_b[:, k][:, None]
-        move = np.full_like(f, np.inf)
         if u <= cap:
-            move[:, u:] = f[:, :cap + 1 - u] + to_a[:, k][:, None]
-        pick = move < stay
-        new = np.where(pick, move, stay)
-        is_base = (a == k) | (b == k)
-        new[is_base] = f[is_base]
-        pick[is_base] = False
-        choices[k] = pick
-        f = new
+            move = f[:, :cap + 1 - u] + to_a[:, k][:, None]
+            pick = choices[k, :, u:]
+            np.less(move, stay[:, u:], out=pick)
+            np.copyto(stay[:, u:], move, where=pick)
+        f = stay
     total = int(units.sum())
     w = np.arange(cap + 1)
     f[:, (total - w) > cap] = np.inf
@@ -602,15 +601,16 @@ def best_two_sectors(cost: np.ndarray, allowed: np.ndarray, units: np.ndarray, c
 
 def reoptimise_pairs(
     cost: np.ndarray, minutes: np.ndarray, allowed: np.ndarray, load: np.ndarray,
-    base: np.ndarray, *, neighbours: int = 3, max_rounds: int = 10,
+    base: np.ndarray, *, neighbours: int = 2, max_rounds: int = 10,
 ) -> np.ndarray:
     """Improve sectors by re-solving neighbouring sectors two at a time, exactly.
 
     Each sector and each of its ``neighbours`` nearest sectors (by travel minutes between their
     bases) are merged and split again in the best way (:func:`best_two_sectors`, loads in the
     units of :func:`load_units`: exact, or rounded up so a split always fits); a better split
-    replaces the two. Rounds repeat while one improves (at most ``max_rounds``); a set of TPS already
-    split optimally is not solved again. Deterministic: pairs in the order of their bases.
+    replaces the two. Rounds repeat while one improves (at most ``max_rounds``); a set of TPS
+    already split optimally is not solved again. Deterministic: pairs in the order of their
+    bases.
     """
     base = base.copy()
     units, cap, _ = load_units(load)
