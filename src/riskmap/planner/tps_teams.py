@@ -532,12 +532,13 @@ def load_units(load: np.ndarray, *, max_units: int = 120) -> tuple[np.ndarray, i
     ([33, 60], 120, False)
     """
     load = np.asarray(load, dtype=float)
-    fracs = [Fraction(float(x)).limit_denominator(1000) for x in load]
-    if all(abs(float(f) - float(x)) <= 1e-9 for f, x in zip(fracs, load, strict=True)):
+    values, back = np.unique(load, return_inverse=True)
+    fracs = [Fraction(float(x)).limit_denominator(1000) for x in values]
+    if all(abs(float(f) - float(x)) <= 1e-9 for f, x in zip(fracs, values, strict=True)):
         cap = math.lcm(*{f.denominator for f in fracs}) if fracs else 1
         if cap <= max_units:
-            return (np.array([f.numerator * (cap // f.denominator) for f in fracs], dtype=int),
-                    int(cap), True)
+            units = np.array([f.numerator * (cap // f.denominator) for f in fracs], dtype=int)
+            return units[back].reshape(load.shape), int(cap), True
     units = np.ceil(load * max_units - 1e-9).astype(int)
     return np.maximum(units, 0), int(max_units), False
 
@@ -711,8 +712,8 @@ def sectors_of_group(
     ``exact``: the capacitated p-median MILP (:func:`solve_sectors`), node-limited; when it
     finds nothing within the limit the heuristic answers. Otherwise (the default):
     :func:`heuristic_sectors`, with its gap to the LP bound; when its construction finds no
-    plan with ``p`` bases, the MILP's first plan (any, not the best) is its start, so a team
-    is added only when the MILP finds none either.
+    plan with ``p`` bases, a feasibility MILP's first plan (any, not the best) is its start, so
+    a team is added only when the MILP finds none either; the gap stays the LP bound's.
     """
     n = len(load)
     cand = candidate_bases(minutes, k, max_minutes)
@@ -725,11 +726,12 @@ def sectors_of_group(
                 return sol
         base, bound = heuristic_sectors(minutes, weight, load, p, max_minutes=max_minutes)
         if base is None and not exact:
-            first = solve_sectors(cost, cand, load, p, max_nodes=max_nodes, rel_gap=1.0)
+            # any plan with p teams (a feasibility MILP: no objective, the first plan found)
+            first = solve_sectors(np.zeros_like(cost), cand, load, p, max_nodes=max_nodes,
+                                  rel_gap=1.0)
             if first is not None:
                 base, _ = heuristic_sectors(minutes, weight, load, p, max_minutes=max_minutes,
                                             start=first.base)
-                bound = first.bound
         if base is not None:
             obj = float(cost[base, np.arange(n)].sum())
             bound = min(bound, obj) if np.isfinite(bound) else float("nan")
