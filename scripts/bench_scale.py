@@ -17,8 +17,9 @@ is one job running all its stages in one process. Printed:
   seconds of ingest, score (features + model), allocate (solver), render_map (map) and
   render_briefing (map.png by matplotlib, briefing.pdf by WeasyPrint), summed over the five
   stages (``OUT/<region>/benchmarks/steps.tsv``), and the voting day's allocate step alone
-  with how its TPS teams were found (``optimal``: the exact MILP of regions up to
-  ``allocation.teams.exact_max_tps``; ``heuristic`` above);
+  with how its TPS teams were found (``heuristic``: the default local search with sector
+  pairs re-solved exactly; ``optimal``: the exact MILP, for regions up to
+  ``allocation.teams.exact_max_tps``, 0 by default);
 * per size: the region job's wall and CPU seconds (the solver's included), peak memory (of
   the process running the region, from ``steps.tsv``) and the largest stage map; a linear
   fit ``seconds = fixed + per_tps * TPS`` of the wall and of the CPU seconds, and of the CPU
