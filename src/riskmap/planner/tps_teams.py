@@ -395,7 +395,7 @@ def lp_bases(cost: np.ndarray, allowed: np.ndarray, load: np.ndarray, p: int
     pj = np.concatenate(cand).astype(int)
     a, lo, hi, c, self_x = _model(cost, pi, pj, load, p)
     res = milp(c, constraints=LinearConstraint(a, lo, hi), integrality=np.zeros(len(c)),
-               bounds=(0, 1), options={"presolve": True, "disp": False})
+               bounds=(0, 1), options={"presolve": False, "disp": False})
     if res.x is None:
         return None
     open_ = res.x[self_x]
@@ -603,6 +603,7 @@ def best_two_sectors(cost: np.ndarray, allowed: np.ndarray, units: np.ndarray, c
 def reoptimise_pairs(
     cost: np.ndarray, minutes: np.ndarray, allowed: np.ndarray, load: np.ndarray,
     base: np.ndarray, *, neighbours: int = 2, max_rounds: int = 10,
+    done: set[tuple[int, ...]] | None = None,
 ) -> np.ndarray:
     """Improve sectors by re-solving neighbouring sectors two at a time, exactly.
 
@@ -610,12 +611,12 @@ def reoptimise_pairs(
     bases) are merged and split again in the best way (:func:`best_two_sectors`, loads in the
     units of :func:`load_units`: exact, or rounded up so a split always fits); a better split
     replaces the two. Rounds repeat while one improves (at most ``max_rounds``); a set of TPS
-    already split optimally is not solved again. Deterministic: pairs in the order of their
-    bases.
+    already split optimally is not solved again (``done``: such sets, shared between calls on
+    the same subproblem). Deterministic: pairs in the order of their bases.
     """
     base = base.copy()
     units, cap, _ = load_units(load)
-    done: set[tuple[int, ...]] = set()
+    done = set() if done is None else done
     for _ in range(max_rounds):
         improved = False
         bases = np.unique(base)
@@ -674,24 +675,26 @@ def heuristic_sectors(
             starts.append(regret_assign(cost, allowed, load, lp[0]))
         starts.append(regret_assign(cost, allowed, load, greedy_bases(cost, allowed, p)))
     best, best_obj = None, np.inf
+    done: set[tuple[int, ...]] = set()  # TPS sets already split optimally, for both starts
     for base in starts:
         if base is None:
             continue
         base = _descend(minutes, weight, cost, allowed, load, base, max_minutes=max_minutes,
-                        rounds=rounds, pairs=pairs)
+                        rounds=rounds, pairs=pairs, done=done)
         obj = float(cost[base, np.arange(n)].sum())
         if obj < best_obj - 1e-9 * max(1.0, abs(obj)):
             best, best_obj = base, obj
     return best, bound
 
 
-def _descend(minutes, weight, cost, allowed, load, base, *, max_minutes, rounds, pairs):
+def _descend(minutes, weight, cost, allowed, load, base, *, max_minutes, rounds, pairs,
+             done=None):
     """Local search from one start: moves and swaps, pairs of sectors re-solved exactly,
     then re-centring while the cost falls."""
     n = len(load)
     base = improve_sectors(cost, allowed, load, base)
     if pairs:
-        base = reoptimise_pairs(cost, minutes, allowed, load, base)
+        base = reoptimise_pairs(cost, minutes, allowed, load, base, done=done)
     obj = float(cost[base, np.arange(n)].sum())
     for _ in range(rounds):
         moved = recentre(minutes, weight, base, max_minutes=max_minutes)
