@@ -963,8 +963,9 @@ def tps_team_tasks(ctx: StageContext, *, available: int) -> TaskSet:
                    "method": "exact MILP per subproblem" if exact else
                              "LP-relaxation and greedy bases, regret assignment, local "
                              "search, neighbouring sectors re-solved two at a time exactly, "
-                             f"re-centring (regions over {int(tcfg['exact_max_tps'])} TPS; "
-                             "gap to the LP bound)",
+                             "re-centring (gap to the LP bound"
+                             + (f"; the exact MILP up to {int(tcfg['exact_max_tps'])} TPS)"
+                                if int(tcfg["exact_max_tps"]) > 0 else ")"),
                    "status": "heuristic" if sol_info["heuristic"] else (
                        "optimal" if sol_info["node_limit"] == 0 else "node_limit"),
                    "subproblems_node_limit": sol_info["node_limit"],
