@@ -658,8 +658,7 @@ def heuristic_sectors(
     at a time (:func:`reoptimise_pairs`, unless ``pairs`` is False), then alternately
     re-centre each sector's base and improve again while the cost falls (at most ``rounds``
     times); the cheaper plan is kept (ties: the first start). Returns the base of each TPS
-    (None: no plan found with ``p``) and the LP bound
-    (NaN when not computed).
+    (None: no plan found with ``p``) and the LP bound (NaN when not computed).
     """
     n = len(load)
     cost = minutes * weight[None, :]
