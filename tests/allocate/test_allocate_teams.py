@@ -171,6 +171,24 @@ def test_a_tps_whose_own_minutes_exceed_the_limit_can_still_be_a_base():
         assert all(load[sol.base == j].sum() <= 1 + 1e-9 for j in np.unique(sol.base))
 
 
+@pytest.mark.parametrize(("seed", "n"), [(31, 10), (46, 12), (108, 8)])
+def test_a_team_is_added_only_when_no_plan_with_fewer_exists(seed, n):
+    # every team exactly full: the construction (regret assignment) finds no plan with p
+    # teams, the feasibility MILP does, and the local search then improves it
+    minutes, load, weight = instance(seed, n)
+    p = teams_needed(load)
+    assert load.sum() == pytest.approx(p)
+    plain, _ = heuristic_sectors(minutes, weight, load, p, max_minutes=60.0)
+    assert plain is None
+    sol = sectors_of_group(minutes, weight, load, k=n, max_minutes=60.0, max_nodes=2000,
+                           exact=False)
+    assert sol.p == p and len(np.unique(sol.base)) == p
+    assert all(load[sol.base == j].sum() <= 1 + 1e-9 for j in np.unique(sol.base))
+    exact = solve_sectors(minutes * weight[None, :], candidate_bases(minutes, n, 60.0), load, p,
+                          max_nodes=10_000)
+    assert sol.objective <= exact.objective * 1.01
+
+
 def test_sectors_of_group_adds_a_team_when_the_limit_leaves_none():
     # two far pairs: 1 team's worth of load but the limit needs two sectors
     pts = np.array([[0, 0], [100, 0], [50_000, 0], [50_100, 0]], float)
