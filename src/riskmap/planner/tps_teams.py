@@ -648,7 +648,7 @@ def reoptimise_pairs(
 
 def heuristic_sectors(
     minutes: np.ndarray, weight: np.ndarray, load: np.ndarray, p: int, *, max_minutes: float,
-    rounds: int = 8, use_lp: bool = True, pairs: bool = True, start: np.ndarray | None = None,
+    rounds: int = 8, pairs: bool = True, start: np.ndarray | None = None,
 ) -> tuple[np.ndarray | None, float]:
     """Sectors with ``p`` bases (the default method).
 
@@ -668,7 +668,7 @@ def heuristic_sectors(
     if start is not None:
         starts.append(np.asarray(start, dtype=int).copy())
     else:
-        lp = lp_bases(cost, allowed, load, p) if use_lp else None
+        lp = lp_bases(cost, allowed, load, p)
         if lp is not None:
             bound = lp[1]
             starts.append(regret_assign(cost, allowed, load, lp[0]))
@@ -718,17 +718,19 @@ def sectors_of_group(
     a team is added only when the MILP finds none either; the gap stays the LP bound's.
     """
     n = len(load)
-    cand = candidate_bases(minutes, k, max_minutes)
+    cand: list[np.ndarray] | None = None  # the MILP's candidate bases, made when it runs
     cost = minutes * weight[None, :]
     p = max(1, teams_needed(load))
     while p < n:
         if exact:
+            cand = cand if cand is not None else candidate_bases(minutes, k, max_minutes)
             sol = solve_sectors(cost, cand, load, p, max_nodes=max_nodes)
             if sol is not None:
                 return sol
         base, bound = heuristic_sectors(minutes, weight, load, p, max_minutes=max_minutes)
         if base is None and not exact:
             # any plan with p teams (a feasibility MILP: no objective, the first plan found)
+            cand = cand if cand is not None else candidate_bases(minutes, k, max_minutes)
             first = solve_sectors(np.zeros_like(cost), cand, load, p, max_nodes=max_nodes,
                                   rel_gap=1.0)
             if first is not None:
