@@ -508,13 +508,6 @@ def _own_index(ids: Sequence[str], site_keys: Mapping[str, int]) -> np.ndarray:
     return np.array([site_keys.get(str(i), -1) for i in ids], dtype=int)
 
 
-def _to_lonlat(xy: np.ndarray, crs) -> tuple[np.ndarray, np.ndarray]:
-    if len(xy) == 0:
-        return np.zeros(0), np.zeros(0)
-    pts = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=crs).to_crs("EPSG:4326")
-    return np.round(pts.y.to_numpy(), 6), np.round(pts.x.to_numpy(), 6)
-
-
 def _empty_units(crs) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"unit_id": [], "kind": [], "name": []}, geometry=[], crs=crs)
 

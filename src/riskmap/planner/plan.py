@@ -198,13 +198,6 @@ def fill_post_ids(tasks: pd.DataFrame) -> pd.DataFrame:
     return tasks
 
 
-def _lonlat(xy: np.ndarray, crs) -> tuple[np.ndarray, np.ndarray]:
-    if len(xy) == 0:
-        return np.zeros(0), np.zeros(0)
-    pts = gpd.GeoSeries(gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=crs).to_crs("EPSG:4326")
-    return np.round(pts.y.to_numpy(), 6), np.round(pts.x.to_numpy(), 6)
-
-
 def site_names(tps: pd.DataFrame, venues: pd.DataFrame, units: pd.DataFrame
                ) -> dict[tuple[str, str], str]:
     """``(site_kind, site_id)`` -> a readable name (venue and unit names, ``TPS <id> (desa)``)."""

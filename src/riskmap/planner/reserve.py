@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from riskmap.planner.core import StageContext, TaskSet, empty_movements, empty_taskset
-from riskmap.planner.travel import xy
+from riskmap.planner.travel import to_lonlat, xy
 from riskmap.staffing import largest_remainder
 
 
@@ -113,13 +113,9 @@ def _located_site(ctx: StageContext, unit_id: str,
     """The unit's site with its lat/lon, computed once per unit (``cache`` kept by the caller)."""
     if unit_id not in cache:
         site = _site(ctx, unit_id)
-        cache[unit_id] = (site, *_lonlat(ctx, site["x"], site["y"]))
+        lon, lat = to_lonlat(ctx.crs, np.array([[site["x"], site["y"]]], float))
+        cache[unit_id] = (site, float(lat[0]), float(lon[0]))
     return cache[unit_id]
-
-
-def _lonlat(ctx: StageContext, x: float, y: float) -> tuple[float, float]:
-    p = gpd.GeoSeries(gpd.points_from_xy([x], [y]), crs=ctx.crs).to_crs("EPSG:4326").iloc[0]
-    return round(float(p.y), 6), round(float(p.x), 6)
 
 
 def reserve_tasks(ctx: StageContext, officers_by_date: Mapping[str, int]) -> TaskSet:

@@ -54,6 +54,7 @@ from riskmap.planner.travel import (
     nearest_unit,
     terrain_of,
     terrain_settings,
+    to_lonlat,
     travel_matrix,
     xy,
 )
@@ -900,7 +901,7 @@ def tps_team_tasks(ctx: StageContext, *, available: int) -> TaskSet:
     officers, thinned = team_officers(q_team, available=int(available), min_officers=min_off)
     unit_idx = team_units(ctx, pts[team_bases], [terrain[j] for j in team_bases])
     unit_ids = ctx.units["unit_id"].astype(str).to_numpy() if len(ctx.units) else np.array([])
-    lonlat = _lonlat(pts[team_bases], ctx.crs)
+    lon, lat = to_lonlat(ctx.crs, pts[team_bases])
     rows = []
     for t, j in enumerate(team_bases):
         mem = members[int(j)]
@@ -916,7 +917,7 @@ def tps_team_tasks(ctx: StageContext, *, available: int) -> TaskSet:
                 "task_id": f"{post_id}-{d.strftime('%Y%m%d')}", "date": d.isoformat(),
                 "task": "tps_team", "post_id": post_id, "personnel": int(officers[t]),
                 "unit_id": unit, "site_kind": "tps", "site_id": ids[j],
-                "lat": lonlat[t][0], "lon": lonlat[t][1],
+                "lat": float(lat[t]), "lon": float(lon[t]),
                 "description": (f"Tim Pam TPS {post_id}: {len(mem)} TPS "
                                 f"({_class_counts_text(classes[mem])}), basis di TPS {ids[j]}; "
                                 f"waktu tempuh terjauh {worst:.0f} menit"),
@@ -1020,12 +1021,3 @@ def team_units(ctx: StageContext, pts: np.ndarray, terrain: list[str]) -> np.nda
     sel = sel[np.argsort(units["unit_id"].astype(str).to_numpy()[sel], kind="stable")]
     _, k = cKDTree(xy(units.iloc[sel])).query(pts)
     return sel[np.asarray(k, dtype=int)]
-
-
-def _lonlat(pts: np.ndarray, crs: Any) -> list[tuple[float, float]]:
-    import geopandas as gpd
-
-    if len(pts) == 0:
-        return []
-    g = gpd.GeoSeries(gpd.points_from_xy(pts[:, 0], pts[:, 1]), crs=crs).to_crs("EPSG:4326")
-    return [(round(float(p.y), 6), round(float(p.x), 6)) for p in g]
