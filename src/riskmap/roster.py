@@ -17,11 +17,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from riskmap.io import atomic_write_bytes
 from riskmap.reach import TERRAIN_LABEL
 from riskmap.spreadsheet import neutralise_frame, write_human_csv
 
 _FIXED_TIME = dt.datetime(2000, 1, 1)
-_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+_ZIP_TIME = _FIXED_TIME.timetuple()[:6]
 
 
 def fixed_time_xlsx(data: bytes) -> bytes:
@@ -246,4 +247,4 @@ def write_roster(sheets: dict[str, pd.DataFrame], xlsx_path: Path | str,
     wb.properties.modified = _FIXED_TIME
     buffer = io.BytesIO()
     wb.save(buffer)
-    xlsx_path.write_bytes(fixed_time_xlsx(buffer.getvalue()))
+    atomic_write_bytes(xlsx_path, fixed_time_xlsx(buffer.getvalue()))
