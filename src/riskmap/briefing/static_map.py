@@ -378,14 +378,23 @@ def render_static_map(
                 markers=markers, movements=movements, settings=settings,
                 markers_are_tasks=markers_are_tasks)
 
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
-    rgba = fig.canvas.buffer_rgba()
-    image = Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0, 1)
-    jpeg = io.BytesIO()
-    image.convert("RGB").save(jpeg, format="JPEG",
-                              quality=int(settings["pdf_map_jpeg_quality"]), optimize=False)
-    return RenderedMap(png=buffer.getvalue(), jpeg=jpeg.getvalue())
+    return encode_canvas(fig, jpeg_quality=int(settings["pdf_map_jpeg_quality"]))
+
+
+def encode_canvas(fig: Figure, *, jpeg_quality: int) -> RenderedMap:
+    """Draw ``fig`` once and encode its pixels as PNG and JPEG.
+
+    The figure is opaque (white), so both are RGB: the PNG without the alpha channel
+    matplotlib's own writer keeps is smaller and faster to compress, and carries no
+    ``Software`` text. Pixels are identical to ``savefig``'s at the figure's dpi.
+    """
+    fig.canvas.draw()
+    rgba = np.asarray(fig.canvas.buffer_rgba())
+    image = Image.fromarray(np.ascontiguousarray(rgba[..., :3]))
+    png, jpeg = io.BytesIO(), io.BytesIO()
+    image.save(png, format="PNG")
+    image.save(jpeg, format="JPEG", quality=jpeg_quality, optimize=False)
+    return RenderedMap(png=png.getvalue(), jpeg=jpeg.getvalue())
 
 
 def _draw_figures(fig, ax, figures: Sequence[Mapping[str, Any]], *,
