@@ -20,6 +20,10 @@ is one job running all its stages in one process. Printed:
   with how its TPS teams were found (``heuristic``: the default local search with sector
   pairs re-solved exactly; ``optimal``: the exact MILP, for regions up to
   ``allocation.teams.exact_max_tps``, 0 by default);
+* the floor: a tiny region (``--floor-tps``, 40 TPS in 4 villages) end to end, and where its
+  CPU seconds go, the briefing pack split into map.png (matplotlib: draw, PNG and JPEG),
+  briefing.pdf (WeasyPrint's typesetting) and the chart (the ``parts`` column of
+  ``steps.tsv``): what every region pays whatever its size;
 * per size: the region job's wall and CPU seconds (the solver's included), peak memory (of
   the process running the region, from ``steps.tsv``) and the largest stage map; a linear
   fit ``seconds = fixed + per_tps * TPS`` of the wall and of the CPU seconds, and of the CPU
@@ -119,6 +123,7 @@ def region_figures(out: Path, region: str) -> dict:
     by_kind = steps.groupby("kind")["cpu"].sum().to_dict()
     maps = [p.stat().st_size for p in (out / region).glob("*/map.html")]
     voting = steps[steps["step"] == "allocate/voting"]["cpu"]
+    parts = step_parts(steps["parts"] if "parts" in steps else pd.Series(dtype=str))
     return {
         "voting_alloc_cpu": float(voting.sum()) if len(voting) else float("nan"),
         "teams": teams_solver(out / region / "voting" / "plan.json"),
@@ -128,7 +133,24 @@ def region_figures(out: Path, region: str) -> dict:
         "rss_mb": float(total["max_rss_mb"]),
         "map_mb": max(maps) / 1e6 if maps else float("nan"),
         **{f"{k}_cpu": float(v) for k, v in by_kind.items()},
+        **{f"part_{k}_cpu": v for k, v in parts.items()},
     }
+
+
+def step_parts(column: pd.Series) -> dict[str, float]:
+    """Sum the ``parts`` column of ``steps.tsv`` (``name=seconds;...`` per step) by name.
+
+    Examples
+    --------
+    >>> step_parts(pd.Series(["map_png=0.2;pdf_typeset=0.3", "", None, "map_png=0.1"]))
+    {'map_png': 0.30000000000000004, 'pdf_typeset': 0.3}
+    """
+    total: dict[str, float] = {}
+    for cell in column.dropna().astype(str):
+        for item in filter(None, cell.split(";")):
+            name, _, value = item.partition("=")
+            total[name] = total.get(name, 0.0) + float(value)
+    return total
 
 
 def teams_solver(plan: Path) -> str:
@@ -164,6 +186,25 @@ def bench_sizes(sizes: list[int], base: Path, cores: int, seed: int) -> pd.DataF
             flush=True,
         )
     return pd.DataFrame(rows)
+
+
+def print_floor(row: pd.Series) -> None:
+    """Print where a tiny region's CPU seconds go: the cost no smaller region can avoid."""
+    kinds = ("ingest", "score", "allocate", "render_map", "render_briefing")
+    spent = {k: float(row.get(f"{k}_cpu", 0.0)) for k in kinds}
+    briefing = spent["render_briefing"]
+    print(
+        f"\nFloor: a {int(row['tps'])}-TPS region ({int(row['villages'])} villages), all five "
+        f"stages: {row['cpu_s']:.2f} s CPU ({row['wall_s']:.2f} s wall): "
+        + ", ".join(f"{k} {v:.2f}" for k, v in spent.items())
+    )
+    print(
+        f"  the briefing pack (render_briefing, five stages): {briefing:.2f} s, of which "
+        f"map.png drawn and encoded {row.get('part_map_png_cpu', float('nan')):.2f} s, "
+        f"briefing.pdf typeset {row.get('part_pdf_typeset_cpu', float('nan')):.2f} s, "
+        f"chart {row.get('part_chart_cpu', float('nan')):.2f} s; "
+        f"everything else {row['cpu_s'] - briefing:.2f} s"
+    )
 
 
 def linear_fit(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
@@ -284,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="400,1500,5000,20000", help="TPS per test region")
     parser.add_argument("--province", type=int, default=14, help="regions of the province run")
+    parser.add_argument("--floor-tps", type=int, default=40,
+                        help="TPS of the tiny region whose cost is printed as the floor (0: none)")
     parser.add_argument("--no-overview", action="store_true", help="skip the national overview")
     parser.add_argument(
         "--national",
@@ -307,11 +350,15 @@ def main(argv: list[str] | None = None) -> int:
             f"in each of its 1 + 4 x 5 = 21 jobs ({21 * start_cpu:.1f} s CPU), a many-region "
             "run once per region (once per run with the warm process)"
         )
+        if args.floor_tps:
+            floor = bench_sizes([args.floor_tps], base / "floor", args.cores, args.seed)
+            print_floor(floor.iloc[0])
         table = bench_sizes(sizes, base, args.cores, args.seed)
         kinds = ("startup", "ingest", "score", "allocate", "render_map", "render_briefing")
         cols = ["tps", "villages", "wall_s", "cpu_s", "rss_mb", "map_mb"] + [
             f"{k}_cpu" for k in kinds if f"{k}_cpu" in table
-        ] + ["voting_alloc_cpu", "teams"]
+        ] + [c for c in ("part_map_png_cpu", "part_pdf_typeset_cpu") if c in table] + [
+            "voting_alloc_cpu", "teams"]
         print(
             "\nPer region (one job, all five stages); where the CPU time goes: startup (Python and"
             "\nthe job's module), then each step kind summed over the stages (the warm process"

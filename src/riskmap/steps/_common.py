@@ -12,7 +12,9 @@ import hashlib
 import json
 import logging
 import sys
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +42,21 @@ STRING_COLUMNS = {
     "incidents": ("incident_id", "kind", "description"),
     "units": ("unit_id", "kind", "name"),
 }
+
+
+#: CPU seconds of the named parts of the step running now (:func:`timed_part`); a region job
+#: (:mod:`riskmap.steps.run_region`) clears it before each step and writes it to ``steps.tsv``.
+PART_SECONDS: dict[str, float] = {}
+
+
+@contextmanager
+def timed_part(name: str) -> Iterator[None]:
+    """Add the CPU seconds spent in the ``with`` block to :data:`PART_SECONDS` ``[name]``."""
+    c0 = time.process_time()
+    try:
+        yield
+    finally:
+        PART_SECONDS[name] = PART_SECONDS.get(name, 0.0) + time.process_time() - c0
 
 
 def step_parser(description: str) -> argparse.ArgumentParser:

@@ -43,7 +43,7 @@ from riskmap.io import atomic_path
 from riskmap.maps.layers import simplify_areas
 from riskmap.maps.strings import CLASS_LABELS, STAGE_LABELS, format_date_id, format_number_id
 from riskmap.spreadsheet import write_human_csv
-from riskmap.steps._common import params_from, read_work, run_step, step_parser
+from riskmap.steps._common import params_from, read_work, run_step, step_parser, timed_part
 
 log = logging.getLogger("riskmap")
 
@@ -167,11 +167,12 @@ def render(args: argparse.Namespace) -> None:
                      synthetic=bool(region.get("synthetic", False)))
     simple = simplify_areas(work.areas, tolerance_m=float(settings["simplify_m"]), decimals=6)
     markers = markers_from_plan(tasks, posts)
-    rendered = render_static_map(
-        simple, area_risk, tps_risk, markers, work.units, movements=movements, title=title,
-        crs=work.crs, class_colors=map_cfg["class_colors"], settings=settings,
-        markers_are_tasks=tasks is not None and not tasks.empty, figures=figures,
-    )
+    with timed_part("map_png"):
+        rendered = render_static_map(
+            simple, area_risk, tps_risk, markers, work.units, movements=movements, title=title,
+            crs=work.crs, class_colors=map_cfg["class_colors"], settings=settings,
+            markers_are_tasks=tasks is not None and not tasks.empty, figures=figures,
+        )
     with atomic_path(out / "map.png") as tmp:
         Path(tmp).write_bytes(rendered.png)
 
@@ -199,8 +200,9 @@ def render(args: argparse.Namespace) -> None:
     own = plan_point(plan)
     chart_uri = ""
     if points:
-        svg = budget_curve_svg(points, current=plan.get("personnel_assigned"),
-                               family=settings["font_family"], plan=own)
+        with timed_part("chart"):
+            svg = budget_curve_svg(points, current=plan.get("personnel_assigned"),
+                                   family=settings["font_family"], plan=own)
         chart_uri = data_uri(svg, "image/svg+xml")
     ladder = reserve_ladder(plan, work.units)
     html = briefing_html({
@@ -230,7 +232,8 @@ def render(args: argparse.Namespace) -> None:
         "reserve_ladder": ladder["steps"], "reserve_officers": ladder["officers"],
         "reserve_site": ladder["site"],
     })
-    pdf = html_to_pdf(html)
+    with timed_part("pdf_typeset"):
+        pdf = html_to_pdf(html)
     with atomic_path(out / "briefing.pdf") as tmp:
         Path(tmp).write_bytes(pdf)
     log.info("map.png %.0f kB, briefing.pdf %.0f kB, kecamatan.csv %d rows",

@@ -36,6 +36,7 @@ class StepResult:
     error: str = ""
     seconds: float = 0.0
     cpu_seconds: float = 0.0
+    parts: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -77,9 +78,12 @@ def run_steps(steps: list[dict]) -> RegionRun:
     runs. A step that ends with a non-zero status, or raises, ends the region's run; its error
     message (or the exception, with the traceback in the log) becomes the reason.
     """
+    from riskmap.steps._common import PART_SECONDS
+
     run = RegionRun()
     logger = logging.getLogger("riskmap")
     for step in steps:
+        PART_SECONDS.clear()
         collector = _ErrorCollector()
         logger.addHandler(collector)
         t0, c0 = time.perf_counter(), time.process_time()
@@ -103,6 +107,7 @@ def run_steps(steps: list[dict]) -> RegionRun:
                 error,
                 time.perf_counter() - t0,
                 time.process_time() - c0,
+                dict(PART_SECONDS),
             )
         )
         if status != 0:
@@ -148,7 +153,8 @@ def peak_memory_mb() -> float:
 def write_timings(
     run: RegionRun, path: Path, *, startup_cpu: float = 0.0, wall: float = 0.0
 ) -> None:
-    """Write the wall and CPU seconds of every step as a TSV (``step``, ``seconds``, ``cpu``).
+    """Write the wall and CPU seconds of every step as a TSV (``step``, ``seconds``, ``cpu``,
+    ``max_rss_mb``, ``parts``: the CPU seconds of a step's named parts, ``name=s;...``).
 
     The first row, ``startup``, is the CPU time the process had spent before the first step
     (the interpreter and this module); each step's first use of a library includes its import.
@@ -158,10 +164,12 @@ def write_timings(
     counted here; ``startup`` is then the region's share of nothing but the fork.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = ["step\tseconds\tcpu\tmax_rss_mb", f"startup\t\t{startup_cpu:.3f}\t"] + [
-        f"{s.name}\t{s.seconds:.3f}\t{s.cpu_seconds:.3f}\t" for s in run.steps
+    lines = ["step\tseconds\tcpu\tmax_rss_mb\tparts", f"startup\t\t{startup_cpu:.3f}\t\t"] + [
+        f"{s.name}\t{s.seconds:.3f}\t{s.cpu_seconds:.3f}\t\t"
+        + ";".join(f"{k}={v:.3f}" for k, v in sorted(s.parts.items()))
+        for s in run.steps
     ]
-    lines.append(f"total\t{wall:.3f}\t{process_cpu_seconds():.3f}\t{peak_memory_mb():.1f}")
+    lines.append(f"total\t{wall:.3f}\t{process_cpu_seconds():.3f}\t{peak_memory_mb():.1f}\t")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
