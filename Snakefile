@@ -15,6 +15,7 @@ from pathlib import Path
 
 from riskmap.config import (
     ConfigError,
+    coerce_flags,
     discover_regions,
     load_stage_overrides,
     region_stages,
@@ -50,8 +51,11 @@ STAGE_OUTPUTS = [
     "kecamatan.csv",
 ]
 QUARANTINE_TABLES = ["areas", "tps", "venues", "incidents", "units"]
+# The briefing pack of a stage (rule render_briefing); `briefing_pack: false` leaves it out.
+BRIEFING_OUTPUTS = ["map.png", "briefing.pdf", "kecamatan.csv"]
 
 try:
+    coerce_flags(config)
     validate_config(config)
     STAGE_OVERRIDES = load_stage_overrides(Path(workflow.basedir) / "config" / "stages")
     OUT = Path(config["results"])
@@ -66,6 +70,9 @@ try:
         REGION = Path(config["region"])
         STAGES = region_stages(REGION)
     STAGE_CONFIG = {s: stage_config(config, STAGE_OVERRIDES, s) for s in STAGES}
+    BRIEFING_PACK = bool(config.get("briefing_pack", True))
+    if not BRIEFING_PACK:
+        STAGE_OUTPUTS = [n for n in STAGE_OUTPUTS if n not in BRIEFING_OUTPUTS]
 except ConfigError as exc:
     # A readable message and a non-zero status, without a Python traceback.
     sys.stderr.write(f"riskmap: configuration error\n{exc}\n")
@@ -94,6 +101,10 @@ STEP_SECTIONS = {
     "render_map": ("map",),
     "render_briefing": ("map", "briefing"),
 }
+
+
+# The steps a stage runs (render_briefing only when the briefing pack is made).
+STAGE_STEPS = [s for s in STEP_SECTIONS if BRIEFING_PACK or s != "render_briefing"]
 
 
 def step_params(step, stage):

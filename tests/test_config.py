@@ -8,6 +8,7 @@ import yaml
 from riskmap.config import (
     STAGES,
     ConfigError,
+    coerce_flags,
     deep_merge,
     load_stage_overrides,
     region_stages,
@@ -45,6 +46,30 @@ def test_unknown_top_level_key_is_named():
     config = shipped_config()
     config["colour"] = "red"
     with pytest.raises(ConfigError, match="colour"):
+        validate_config(config)
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [("false", False), ("False", False), ("no", False), (0, False), ("true", True), (1, True),
+     (True, True)],
+)
+def test_command_line_switches_become_booleans(given, expected):
+    # snakemake --config briefing_pack=false passes the text "false" (1 and 0 as integers)
+    config = shipped_config()
+    config["briefing_pack"] = config["warm_start"] = given
+    config["region"] = "false"  # not a switch: stays text
+    coerce_flags(config)
+    assert config["briefing_pack"] is expected and config["warm_start"] is expected
+    assert config["region"] == "false"
+    validate_config(config)
+
+
+def test_a_switch_that_is_not_yes_or_no_is_named():
+    config = shipped_config()
+    config["briefing_pack"] = "sometimes"
+    coerce_flags(config)
+    with pytest.raises(ConfigError, match="briefing_pack"):
         validate_config(config)
 
 

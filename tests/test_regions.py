@@ -9,6 +9,7 @@ import html as htmllib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -179,6 +180,42 @@ def test_overview_map_is_offline_and_links_to_each_region_map(many):
     assert alpha["outline"] and len(alpha["villages"]) == 9
 
 
+@pytest.mark.slow
+def test_without_the_briefing_pack_the_other_outputs_are_the_same_bytes(many, tmp_path):
+    # briefing_pack=false (a national run): no map.png, briefing.pdf, kecamatan.csv; the
+    # contract's outputs as with the pack; the switches given as text on the command line
+    _, out, _ = many
+    regions = tmp_path / "regions"
+    shutil.copytree(many[0] / "alpha", regions / "alpha")
+    lean = tmp_path / "out"
+    proc = snakemake(lean, f"regions={regions}", "briefing_pack=false", "warm_start=false")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for stage in STAGES:
+        files = published_files(out / "alpha" / stage)
+        pack = [f for f in files if f.name in ("briefing.pdf", "kecamatan.csv")]
+        assert pack and not any((lean / "alpha" / stage / f).exists() for f in pack)
+        assert not (lean / "alpha" / stage / "map.png").exists()
+        assert (out / "alpha" / stage / "map.png").is_file()
+        for rel in set(files) - set(pack):
+            a = (out / "alpha" / stage / rel).read_bytes()
+            assert a == (lean / "alpha" / stage / rel).read_bytes(), f"{stage}/{rel}"
+    steps = pd.read_csv(lean / "alpha" / "benchmarks" / "steps.tsv", sep="\t")
+    assert not steps["step"].str.startswith("render_briefing").any()
+
+
+@pytest.mark.slow
+def test_region_timings_split_the_briefing_into_its_parts(many):
+    _, out, _ = many
+    steps = pd.read_csv(out / "alpha" / "benchmarks" / "steps.tsv", sep="\t", dtype={"parts": str})
+    briefing = steps[steps["step"].str.startswith("render_briefing/")]
+    assert len(briefing) == len(STAGES)
+    for cell, cpu in zip(briefing["parts"], briefing["cpu"], strict=True):
+        parts = dict(item.split("=") for item in cell.split(";"))
+        assert {"map_png", "pdf_typeset"} <= set(parts)
+        assert 0 < float(parts["map_png"]) + float(parts["pdf_typeset"]) <= cpu + 0.01
+    assert steps.loc[steps["step"].str.startswith("score/"), "parts"].isna().all()
+
+
 def test_many_region_run_plans_one_job_per_region_and_stage_summaries(tmp_path):
     regions = tmp_path / "regions"
     write_tiny_region(regions / "a")
@@ -199,6 +236,12 @@ def test_single_region_mode_is_unchanged(tmp_path):
     text = proc.stdout + proc.stderr
     assert re.search(r"ingest\s+1\b", text) and re.search(r"render_map\s+3\b", text)
     assert "run_region" not in text and "summarise" not in text
+    assert re.search(r"render_briefing\s+3\b", text)
+    proc = snakemake(tmp_path / "out", f"region={region}", "briefing_pack=false", "-n", "--quiet",
+                     "rules")
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    text = proc.stdout + proc.stderr
+    assert re.search(r"render_map\s+3\b", text) and "render_briefing" not in text
 
 
 def test_empty_regions_folder_is_a_readable_configuration_error(tmp_path):

@@ -8,7 +8,7 @@ the defaults. The schemas live in ``riskmap/schemas`` (``workflow/schemas`` poin
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableMapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -104,6 +104,32 @@ def section_settings(section: Mapping[str, Any] | None, name: str) -> dict[str, 
         msg = f"config section '{name}' breaks its schema:\n  - " + "\n  - ".join(problems)
         raise ConfigError(msg)
     return merged
+
+
+#: Top-level switches that a command line gives as text (``--config briefing_pack=false``).
+FLAG_KEYS = ("warm_start", "briefing_pack")
+_TRUTH = {"true": True, "yes": True, "on": True, "1": True,
+          "false": False, "no": False, "off": False, "0": False}
+
+
+def coerce_flags(config: MutableMapping[str, Any]) -> None:
+    """Turn the command line's text for the :data:`FLAG_KEYS` switches into booleans, in place.
+
+    Snakemake passes ``--config warm_start=false`` as the text ``"false"`` (and ``1`` as an
+    integer); any other value is left for the schema to name.
+
+    Examples
+    --------
+    >>> c = {"warm_start": "false", "briefing_pack": "True", "region": "x"}
+    >>> coerce_flags(c); c
+    {'warm_start': False, 'briefing_pack': True, 'region': 'x'}
+    >>> c = {"briefing_pack": 0}; coerce_flags(c); c
+    {'briefing_pack': False}
+    """
+    for key in FLAG_KEYS:
+        value = config.get(key)
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            config[key] = _TRUTH.get(str(value).strip().lower(), value)
 
 
 def validate_config(config: Mapping[str, Any], *, source: str = "config/config.yaml") -> None:

@@ -31,7 +31,7 @@ def region_steps(region):
     for stage in stages:
         prev = previous_stage(stage, stages)
         previous = [f"--previous={out / prev / 'area_risk.csv' if prev else ''}"]
-        for module in STEP_SECTIONS:
+        for module in STAGE_STEPS:
             extra = previous if module in ("render_map", "render_briefing") else []
             steps.append({
                 "name": f"{module}/{stage}",
