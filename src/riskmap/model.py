@@ -55,8 +55,11 @@ How a stage is scored (:func:`score_stage`)
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import hashlib
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -454,6 +457,40 @@ def glm_columns(terms: Sequence[str], model: Mapping) -> list[int]:
             if not (t == "venue" and model["venue_effect"] == "additive")]
 
 
+#: Solved fits by the bytes of their inputs (:func:`solved_once`), at most :data:`SOLVED_MAX`.
+_SOLVED: OrderedDict[bytes, Any] = OrderedDict()
+SOLVED_MAX = 256
+
+
+def solved_once(parts: Sequence[Any], solve: Callable[[], Any]) -> Any:
+    """``solve()``, or what it returned before for the same ``parts`` (arrays by their bytes).
+
+    A region job scores its five stages in one process, and their maps, dispersion checks and
+    backtests refit the same training elections (a 400-TPS region: 51 fits, 31 distinct); the
+    solvers are deterministic, so identical inputs give the numbers they gave before. Arrays
+    returned are copies: a caller cannot change what the next one gets.
+    """
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            digest.update(f"{part.dtype}{part.shape}".encode())
+            digest.update(np.ascontiguousarray(part).tobytes())
+        else:
+            digest.update(repr(part).encode())
+        digest.update(b"|")
+    key = digest.digest()
+    if key in _SOLVED:
+        _SOLVED.move_to_end(key)
+    else:
+        _SOLVED[key] = solve()
+        if len(_SOLVED) > SOLVED_MAX:
+            _SOLVED.popitem(last=False)
+    value = _SOLVED[key]
+    if isinstance(value, tuple):
+        return tuple(np.copy(v) if isinstance(v, np.ndarray) else v for v in value)
+    return np.copy(value) if isinstance(value, np.ndarray) else value
+
+
 def fit_glm(store: WindowStore, windows: Sequence[tuple], *, model: Mapping) -> GLMFit:
     """Fit the pooled Poisson GLM on ``windows`` (rows: villages x windows)."""
     cols = glm_columns(store.terms, model)
@@ -486,14 +523,18 @@ def fit_glm(store: WindowStore, windows: Sequence[tuple], *, model: Mapping) -> 
         G = np.zeros((len(y), len(stages)))
         for i, (_, st, s0, s1) in enumerate(windows):
             G[i * n_v:(i + 1) * n_v, stages.index(st)] = store.venue(st, s0, s1)
-        beta, gamma = fit_poisson_additive(X, y, offset, penalty, G,
-                                           gamma_penalty=float(model["venue_alpha"]),
-                                           max_iter=int(model["max_iter"]))
+        gamma_penalty, max_iter = float(model["venue_alpha"]), int(model["max_iter"])
+        beta, gamma = solved_once(
+            ("additive", X, y, offset, penalty, G, gamma_penalty, max_iter),
+            lambda: fit_poisson_additive(X, y, offset, penalty, G, gamma_penalty=gamma_penalty,
+                                         max_iter=max_iter))
         rates = {st: float(g) for st, g in zip(stages, gamma, strict=True)
                  if G[:, stages.index(st)].any()}
         return GLMFit(terms=glm_terms, stages=stages, mean=mean, scale=scale, beta=beta,
                       venue_rate=rates, days_mean=days_mean)
-    beta = fit_poisson_glm(X, y, offset, penalty, max_iter=int(model["max_iter"]))
+    max_iter = int(model["max_iter"])
+    beta = solved_once(("glm", X, y, offset, penalty, max_iter),
+                       lambda: fit_poisson_glm(X, y, offset, penalty, max_iter=max_iter))
     return GLMFit(terms=glm_terms, stages=stages, mean=mean, scale=scale, beta=beta,
                   days_mean=days_mean)
 
@@ -795,9 +836,8 @@ def dispersion_slope(store: WindowStore, windows: Sequence[tuple], *,
     for y, mu in rows:
         d = np.log(np.maximum(mu, 1e-12)) - log_area
         d = d - d.max()
-        for i, sl in enumerate(grid):
-            lm = log_area + sl * d
-            loglik[i] += float(y @ lm - y.sum() * np.log(np.exp(lm).sum()))
+        lm = log_area[None, :] + grid[:, None] * d[None, :]  # a row per slope on the grid
+        loglik += np.einsum("gv,v->g", lm, y) - y.sum() * np.log(np.exp(lm).sum(axis=1))
     best = float(grid[int(np.argmax(np.round(loglik, 9)))])
     k = float(model["dispersion_prior_incidents"])
     slope = round(1.0 - (1.0 - best) * n_inc / (n_inc + k), 4)

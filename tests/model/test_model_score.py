@@ -8,10 +8,13 @@ import pytest
 from conftest import PAST, history_items, make_incidents
 
 from riskmap.model import (
+    _SOLVED,
+    SOLVED_MAX,
     assign_classes,
     fit_poisson_glm,
     risk_score_from_expected,
     score_stage,
+    solved_once,
 )
 
 START, END = pd.Timestamp("2023-11-28"), pd.Timestamp("2024-02-10")
@@ -235,3 +238,29 @@ def test_empty_incidents_venues_and_units(tiny):
     assert set(res.tps_risk.loc[res.tps_risk["tps_id"] == "T91", "risk_class"]) == {"rawan"}
     assert res.venue_risk.empty and list(res.venue_risk.columns) == ["venue_id",
                                                                      "expected_incidents"]
+
+
+def test_a_refit_of_the_same_inputs_is_solved_once_and_cannot_be_changed_by_a_caller():
+    rng = np.random.default_rng(3)
+    X = np.column_stack([np.ones(60), rng.normal(size=(60, 2))])
+    y = rng.poisson(2.0, size=60).astype(float)
+    offset, penalty = np.zeros(60), np.array([0.0, 1e-3, 1e-3])
+    calls = []
+
+    def solve():
+        calls.append(1)
+        return fit_poisson_glm(X, y, offset, penalty)
+
+    first = solved_once(("glm", X, y, offset, penalty), solve)
+    first[:] = 0.0  # a caller scribbling on its copy
+    again = solved_once(("glm", X.copy(), y.copy(), offset, penalty), solve)
+    assert len(calls) == 1
+    np.testing.assert_array_equal(again, fit_poisson_glm(X, y, offset, penalty))
+    y2 = y.copy()
+    y2[0] += 1.0  # other data: solved again, another answer
+    other = solved_once(("glm", X, y2, offset, penalty), lambda: fit_poisson_glm(X, y2, offset,
+                                                                                 penalty))
+    assert not np.array_equal(other, again)
+    for i in range(SOLVED_MAX + 5):  # the memory is bounded
+        solved_once(("n", i), lambda i=i: i)
+    assert len(_SOLVED) == SOLVED_MAX
