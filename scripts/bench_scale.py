@@ -27,8 +27,9 @@ is one job running all its stages in one process. Printed:
 * per size: the region job's wall and CPU seconds (the solver's included), peak memory (of
   the process running the region, from ``steps.tsv``) and the largest stage map; a linear
   fit ``seconds = fixed + per_tps * TPS`` of the wall and of the CPU seconds, and of the CPU
-  seconds without the voting day's allocate step and through the two smallest sizes only
-  (both for reading: the target is on the whole job's fit over every size);
+  seconds without the voting day's allocate step, without the briefing pack (what
+  ``briefing_pack: false`` costs) and through the two smallest sizes only (for reading: the
+  target is on the whole job's fit over every size);
 * the 14-region province end to end (wall, and the summary's ``status``);
 * the overview map of the national set (514 regions, 83,731 villages): size and build time
   (built from synthetic village outlines with random classes: the map's weight does not
@@ -88,9 +89,12 @@ def load() -> str:
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores"
 
 
-def snakemake(regions: Path, out: Path, cores: int) -> tuple[float, subprocess.CompletedProcess]:
+def snakemake(
+    regions: Path, out: Path, cores: int, *config: str
+) -> tuple[float, subprocess.CompletedProcess]:
     t0 = time.perf_counter()
-    proc = run_snakemake(REPO / "Snakefile", config=[f"regions={regions}", f"results={out}"],
+    proc = run_snakemake(REPO / "Snakefile",
+                         config=[f"regions={regions}", f"results={out}", *config],
                          directory=out.parent, cores=cores, before=["--quiet"])
     return time.perf_counter() - t0, proc
 
@@ -368,6 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(table[cols].round(2).to_string(index=False))
         fit = None
+        lean_fits = False
         if len(table) >= 2:
             fixed_w, per_w = linear_fit(table["tps"], table["wall_s"])
             fixed_c, per_c = linear_fit(table["tps"], table["cpu_s"])
@@ -382,6 +387,16 @@ def main(argv: list[str] | None = None) -> int:
                                                                    strict=True))
                 + ")"
             )
+            if "render_briefing_cpu" in table:
+                fixed_b, per_b = linear_fit(table["tps"],
+                                            table["cpu_s"] - table["render_briefing_cpu"])
+                lean = (NATIONAL_REGIONS * fixed_b + per_b * NATIONAL_TPS) / args.cores
+                lean_fits = lean <= 3600
+                print(
+                    f"  without the briefing pack (the same runs less render_briefing: what a run "
+                    f"with briefing_pack=false costs): {fixed_b:.2f} s + {per_b * 1000:.2f} s per "
+                    f"1,000 TPS; the national set so: {lean / 60:.0f} min on {args.cores} cores"
+                )
             if len(table) >= 3:
                 small = table.nsmallest(2, "tps")
                 fixed_s, per_s = linear_fit(small["tps"], small["cpu_s"])
@@ -431,15 +446,31 @@ def main(argv: list[str] | None = None) -> int:
             if o["mb"] > TARGETS["overview_mb"]:
                 missed.append(f"overview map {o['mb']:.2f} MB > {TARGETS['overview_mb']} MB")
         if args.national:
-            if fit is None or projected > 3600:
+            # with the briefing pack when that fits in 60 minutes, else without it when that does
+            extra = [] if fit is not None and projected <= 3600 else (
+                ["briefing_pack=false"] if lean_fits else None)
+            if extra is None:
                 print("\nNational set: not measured (projected beyond 60 minutes or no fit)")
             else:
                 specs = plan_regions(NATIONAL_REGIONS, seed=args.seed, national=True)
                 regions = base / "national" / "regions"
+                t0 = time.perf_counter()
                 for spec in specs:
                     make_region(spec, regions)
-                wall, proc = snakemake(regions, regions.parent / "out", args.cores)
-                print(f"\nNational set measured: {wall / 60:.1f} min (exit {proc.returncode})")
+                made = time.perf_counter() - t0
+                wall, proc = snakemake(regions, regions.parent / "out", args.cores, *extra)
+                summary = pd.read_csv(regions.parent / "out" / "_summary" / "voting" /
+                                      "summary.csv", dtype=str)
+                print(
+                    f"\nNational set measured ({len(specs)} regions, "
+                    f"{', '.join(extra) or 'with the briefing pack'}): {wall / 60:.1f} min "
+                    f"end to end on {args.cores} cores (exit {proc.returncode}; "
+                    f"{(summary['status'] == 'ok').sum()} regions ok, "
+                    f"{pd.to_numeric(summary['tps']).sum():,.0f} TPS; the region folders took "
+                    f"{made / 60:.1f} min to write; {load()})"
+                )
+                if proc.returncode != 0:
+                    missed.append("national run failed")
     finally:
         if args.keep is None:
             shutil.rmtree(base, ignore_errors=True)
