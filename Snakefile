@@ -4,6 +4,7 @@
 #   snakemake --cores 2 --config regions=DIR results=OUT    # every region folder in DIR
 # Rules are thin: each calls one step of the riskmap package (python -m riskmap.steps.<rule>).
 
+import hashlib
 import json
 import os
 import shutil

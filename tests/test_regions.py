@@ -181,6 +181,27 @@ def test_overview_map_is_offline_and_links_to_each_region_map(many):
 
 
 @pytest.mark.slow
+def test_an_edited_region_file_reruns_that_region_and_no_other(many):
+    # a region job declares one input (region.yaml) and stamps the folder's files in a param
+    regions, out, _ = many
+
+    def planned() -> str:
+        proc = snakemake(out, f"regions={regions}", "-n", "--quiet", "rules")
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        return proc.stdout + proc.stderr
+
+    assert not re.search(r"run_region\s+\d", planned())
+    tps = regions / "alpha" / "tps.csv"
+    before = tps.stat()
+    os.utime(tps, ns=(before.st_atime_ns, before.st_mtime_ns + 10**9))
+    try:
+        assert re.search(r"run_region\s+1\b", planned())
+    finally:
+        os.utime(tps, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert not re.search(r"run_region\s+\d", planned())
+
+
+@pytest.mark.slow
 def test_without_the_briefing_pack_the_other_outputs_are_the_same_bytes(many, tmp_path):
     # briefing_pack=false (a national run): no map.png, briefing.pdf, kecamatan.csv; the
     # contract's outputs as with the pack; the switches given as text on the command line
