@@ -228,6 +228,11 @@ def _draw(rng: np.random.Generator, table: dict) -> str:
     return kinds[int(rng.choice(len(kinds), p=w / w.sum()))]
 
 
+#: Kecamatan per region at most: a 9 x 9 grid of bands (:func:`_subdistricts`), under the 99
+#: that the two digits of a Kemendagri kecamatan code allow.
+MAX_SUBDISTRICTS = 81
+
+
 def simulate_region(
     *,
     shape: str = "grid",
@@ -268,7 +273,9 @@ def simulate_region(
     scale = n_vil / 127.0
 
     # villages, settlements, subdistricts
-    sub = _subdistricts(polys, max(n_vil // 10, 1))
+    # about ten villages per kecamatan, at most MAX_SUBDISTRICTS (a kecamatan code has two
+    # digits: 62.10.03); larger regions get larger kecamatan
+    sub = _subdistricts(polys, min(max(n_vil // 10, 1), MAX_SUBDISTRICTS))
     if shape == "strip":
         settle = []
         for poly in polys:

@@ -104,3 +104,17 @@ def test_cli_writes_a_region(tmp_path, capsys):
     assert "tps=40" in capsys.readouterr().out
     assert (tmp_path / "r" / "region.yaml").exists()
     assert np.isclose(len(pd.read_csv(tmp_path / "r" / "tps.csv")), 40)
+
+
+def test_a_large_region_keeps_kemendagri_codes_at_every_level():
+    # 1,100 villages: the kecamatan are larger, never more than two digits of code can name
+    from riskmap.io._parse import normalise_area_code
+    from riskmap.simulate import MAX_SUBDISTRICTS, simulate_region
+
+    sim = simulate_region(shape="voronoi", n_tps=3377, seed=5, n_past_elections=1)
+    areas = sim.areas
+    assert len(areas) > 1000
+    assert areas["subdistrict_code"].nunique() <= MAX_SUBDISTRICTS
+    assert areas["subdistrict_code"].str.fullmatch(r"99\.01\.\d{2}").all()
+    for code in areas["village_code"]:
+        assert normalise_area_code(code)[0] == code
