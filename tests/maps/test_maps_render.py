@@ -179,3 +179,16 @@ def test_villages_without_a_risk_row_are_drawn_as_no_data():
                             as_of="2023-11-28")
     props = [f["properties"] for f in page_data(html)["villages"]["features"]]
     assert props[2]["cls"] == "" and props[2]["score"] is None
+
+
+def test_tps_texts_are_written_once_and_refer_back_by_index():
+    data = page_data(render_tiny())
+    strings = data["strings"]
+    assert len(strings) == len(set(strings))
+    names = [strings[t["village_name"]] for t in data["tps"]]
+    assert set(names) <= {"Tumbang Alpha", "Sungai Beta", "Kuala Gamma"} and len(set(names)) > 1
+    factors = [strings[i] for t in data["tps"] for i in t.get("factors", [])]
+    assert all(isinstance(f, str) and f for f in factors)
+    for t in data["tps"]:
+        polsek = (t.get("reach") or {}).get("polsek")
+        assert polsek is None or strings[polsek].startswith("Polsek")

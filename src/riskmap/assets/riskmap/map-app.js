@@ -5,6 +5,14 @@
   "use strict";
   var TIMES = { start: performance.now() };  /* ms since navigation start, per phase */
   var D = JSON.parse(document.getElementById("rm-data").textContent);
+  // texts many TPS share are written once (D.strings); a TPS holds their positions there
+  if (D.strings) {
+    D.tps.forEach(function (t) {
+      if (t.factors) t.factors = t.factors.map(function (i) { return D.strings[i]; });
+      if (typeof t.village_name === "number") t.village_name = D.strings[t.village_name];
+      if (t.reach && typeof t.reach.polsek === "number") t.reach.polsek = D.strings[t.reach.polsek];
+    });
+  }
   TIMES.data_parsed = performance.now();
   var UI = D.ui, S = D.settings, LB = D.labels;
   var COLORS = S.class_colors;
