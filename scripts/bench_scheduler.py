@@ -13,7 +13,9 @@ the same 2 cores as the regions. The regions here are tiny (``--tps`` 40 TPS in 
 CPU seconds of the Snakemake process itself (its children, the region jobs, not counted;
 sampled every 0.2 s with psutil), and both per region.
 
-Target (exit status 1 when missed): Snakemake's own CPU <= 0.25 s per region (``--target``).
+Target (exit status 1 when missed): Snakemake's own CPU <= 0.25 s per region (``--target``),
+checked from 100 regions up: the figure includes Snakemake's start-up (reading the workflow,
+building the DAG: about 3 s), which a handful of regions cannot spread.
 The load average is printed before and after.
 """
 
@@ -102,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     if status != 0:
         print("ERROR: the run failed")
         return 2
-    if own / n > args.target:
+    if n >= 100 and own / n > args.target:
         print(f"TARGETS MISSED:\n  - Snakemake's own CPU {own / n:.3f} s per region > "
               f"{args.target} s")
         return 1
