@@ -113,3 +113,23 @@ def test_incident_counts_and_cut():
     assert incident_counts(r, START, END, before="2024-01-31").tolist()[0] == 1.0
     assert window_days(START, END) == 31
     assert window_days(START, START) == 1
+
+
+def test_venue_distances_are_computed_once_per_region_and_read_only():
+    import shapely
+
+    from riskmap.features import _VENUE_DISTANCES, venue_distances
+
+    geoms = np.array([shapely.box(0, 0, 100, 100), shapely.box(200, 0, 300, 100)])
+    tps_xy = np.array([[50.0, 50.0], [250.0, 50.0], [150.0, 50.0]])
+    vxy = np.array([[50.0, 50.0], [400.0, 50.0]])
+    dist_v, dist_t = venue_distances(geoms, tps_xy, vxy)
+    np.testing.assert_allclose(dist_v, [[0.0, 300.0], [150.0, 100.0]])
+    np.testing.assert_allclose(dist_t, [[0.0, 350.0], [200.0, 150.0], [100.0, 250.0]])
+    again = venue_distances(geoms, tps_xy.copy(), vxy.copy())
+    assert again[1] is dist_t and len(_VENUE_DISTANCES) == 1  # the same region: not recomputed
+    with pytest.raises(ValueError):
+        dist_t[0, 0] = 1.0  # nobody can change them for the next stage
+    moved = venue_distances(geoms, tps_xy + 1.0, vxy)
+    assert moved[1] is not dist_t and len(_VENUE_DISTANCES) == 1
+    np.testing.assert_allclose(moved[1][0], [np.hypot(1, 1), np.hypot(349, 1)])
