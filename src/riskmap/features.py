@@ -109,6 +109,22 @@ def _xy(gdf: gpd.GeoDataFrame) -> np.ndarray:
     return np.column_stack([gdf.geometry.x.to_numpy(float), gdf.geometry.y.to_numpy(float)])
 
 
+def content_key(parts: Sequence[object]) -> bytes:
+    """A digest of ``parts``: arrays by dtype, shape and bytes, bytes as they are, anything
+    else by its ``repr`` (the key of the process-wide caches of fits and distances)."""
+    digest = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        if isinstance(part, np.ndarray):
+            digest.update(f"{part.dtype}{part.shape}".encode())
+            digest.update(np.ascontiguousarray(part).tobytes())
+        elif isinstance(part, bytes):
+            digest.update(part)
+        else:
+            digest.update(repr(part).encode())
+        digest.update(b"|")
+    return digest.digest()
+
+
 #: The venue distances of the last region seen (:func:`venue_distances`), by content.
 _VENUE_DISTANCES: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
 
@@ -122,12 +138,8 @@ def venue_distances(geoms: np.ndarray, tps_xy: np.ndarray,
     no caller can change them for the next). At 20,000 TPS and 2,163 venues the TPS matrix
     alone is 43 M distances.
     """
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(b"".join(shapely.to_wkb(geoms)))
-    for arr in (tps_xy, vxy):
-        digest.update(f"{arr.shape}".encode())
-        digest.update(np.ascontiguousarray(arr, dtype=float).tobytes())
-    key = digest.digest()
+    key = content_key((b"".join(shapely.to_wkb(geoms)), np.asarray(tps_xy, float),
+                       np.asarray(vxy, float)))
     if key not in _VENUE_DISTANCES:
         vpts = shapely.points(vxy) if len(vxy) else np.zeros(0, dtype=object)
         dist_v = shapely.distance(geoms[:, None], vpts[None, :]).astype(float)

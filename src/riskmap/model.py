@@ -55,7 +55,6 @@ How a stage is scored (:func:`score_stage`)
 
 from __future__ import annotations
 
-import hashlib
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -71,6 +70,7 @@ from riskmap.factors import top_factors_text, tps_notes
 from riskmap.features import (
     Region,
     WindowFeatures,
+    content_key,
     feature_settings,
     features_as_of,
     incident_counts,
@@ -470,15 +470,7 @@ def solved_once(parts: Sequence[Any], solve: Callable[[], Any]) -> Any:
     solvers are deterministic, so identical inputs give the numbers they gave before. Arrays
     returned are copies: a caller cannot change what the next one gets.
     """
-    digest = hashlib.blake2b(digest_size=20)
-    for part in parts:
-        if isinstance(part, np.ndarray):
-            digest.update(f"{part.dtype}{part.shape}".encode())
-            digest.update(np.ascontiguousarray(part).tobytes())
-        else:
-            digest.update(repr(part).encode())
-        digest.update(b"|")
-    key = digest.digest()
+    key = content_key(parts)
     if key in _SOLVED:
         _SOLVED.move_to_end(key)
     else:
