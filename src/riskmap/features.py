@@ -45,6 +45,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from scipy import sparse
 from scipy.spatial import cKDTree
 
 from riskmap.config import section_defaults
@@ -95,8 +96,7 @@ class Region:
     venue_start: np.ndarray           # (W,) datetime64[D] (NaT: always)
     venue_end: np.ndarray             # (W,) datetime64[D]
     venue_crowd: np.ndarray           # (W,) float (NaN unknown)
-    venue_dist_village: np.ndarray    # (V, W) metres to the polygon (0 inside)
-    venue_dist_tps: np.ndarray        # (T, W) metres
+    venue_xy: np.ndarray              # (W, 2)
     police_km_village: np.ndarray     # (V,)
     police_km_tps: np.ndarray         # (T,)
     inc_local: np.ndarray | None = None   # (I,) share of each incident kept at its village
@@ -125,31 +125,76 @@ def content_key(parts: Sequence[object]) -> bytes:
     return digest.digest()
 
 
-#: The venue distances of the last region seen (:func:`venue_distances`), by content.
-_VENUE_DISTANCES: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+@dataclass(frozen=True)
+class VenuePairs:
+    """Every (place, venue) pair within a distance: rows sorted by place, then venue.
+
+    ``place`` indexes the villages (distance to the polygon, 0 inside) or the TPS (to the
+    point); ``venue`` the region's venues; ``metres`` the distance. The arrays are read-only
+    (they are shared by the stages of a region job).
+    """
+
+    place: np.ndarray
+    venue: np.ndarray
+    metres: np.ndarray
+    shape: tuple[int, int]
+
+    def matrix(self, values: np.ndarray) -> sparse.csr_array:
+        """A (places x venues) sparse matrix holding ``values`` (one per pair) at the pairs."""
+        return sparse.csr_array((values, (self.place, self.venue)), shape=self.shape)
 
 
-def venue_distances(geoms: np.ndarray, tps_xy: np.ndarray,
-                    vxy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Metres from every village polygon (0 inside) and from every TPS to every venue point.
+#: The venue pairs of the last regions seen (:func:`venue_pairs`), by content and distance.
+_VENUE_PAIRS: dict[bytes, tuple[VenuePairs, VenuePairs]] = {}
+_VENUE_PAIRS_KEPT = 4
 
-    A region job scores its five stages in one process from the same villages, TPS and
-    venues; the matrices are computed once and kept for the last region seen (read-only, so
-    no caller can change them for the next). At 20,000 TPS and 2,163 venues the TPS matrix
-    alone is 43 M distances.
+
+def _sorted_pairs(place: np.ndarray, venue: np.ndarray, metres: np.ndarray,
+                  shape: tuple[int, int]) -> VenuePairs:
+    order = np.lexsort((venue, place))
+    arrays = [np.ascontiguousarray(a[order]) for a in (place.astype(np.int64),
+                                                        venue.astype(np.int64),
+                                                        metres.astype(float))]
+    for arr in arrays:
+        arr.setflags(write=False)
+    return VenuePairs(*arrays, shape=shape)
+
+
+def venue_pairs(geoms: np.ndarray, tps_xy: np.ndarray, vxy: np.ndarray,
+                max_distance: float) -> tuple[VenuePairs, VenuePairs]:
+    """The (village, venue) and (TPS, venue) pairs at most ``max_distance`` metres apart.
+
+    Only pairs within the distance are found (a tree query, not a villages x venues or TPS x
+    venues matrix: at 20,000 TPS and 2,163 venues that matrix alone is 43 M distances and
+    346 MB). A region job scores its five stages in one process from the same villages, TPS
+    and venues, so the pairs are kept for the last few (content, distance) keys.
     """
     key = content_key((b"".join(shapely.to_wkb(geoms)), np.asarray(tps_xy, float),
-                       np.asarray(vxy, float)))
-    if key not in _VENUE_DISTANCES:
-        vpts = shapely.points(vxy) if len(vxy) else np.zeros(0, dtype=object)
-        dist_v = shapely.distance(geoms[:, None], vpts[None, :]).astype(float)
-        dist_t = np.hypot(tps_xy[:, None, 0] - vxy[None, :, 0],
-                          tps_xy[:, None, 1] - vxy[None, :, 1])
-        for arr in (dist_v, dist_t):
-            arr.setflags(write=False)
-        _VENUE_DISTANCES.clear()
-        _VENUE_DISTANCES[key] = (dist_v, dist_t)
-    return _VENUE_DISTANCES[key]
+                       np.asarray(vxy, float), float(max_distance)))
+    if key in _VENUE_PAIRS:
+        _VENUE_PAIRS[key] = _VENUE_PAIRS.pop(key)   # most recently used last
+        return _VENUE_PAIRS[key]
+    n_v, n_t, n_w = len(geoms), len(tps_xy), len(vxy)
+    empty = np.zeros(0, np.int64)
+    if n_w and n_v:
+        vpts = shapely.points(vxy)
+        ven, vil = shapely.STRtree(geoms).query(vpts, predicate="dwithin",
+                                                 distance=max_distance)
+        metres = shapely.distance(geoms[vil], vpts[ven]).astype(float)
+        near = metres <= max_distance
+        villages = _sorted_pairs(vil[near], ven[near], metres[near], (n_v, n_w))
+    else:
+        villages = _sorted_pairs(empty, empty, np.zeros(0), (n_v, n_w))
+    if n_w and n_t:
+        rec = cKDTree(np.asarray(tps_xy, float)).sparse_distance_matrix(
+            cKDTree(np.asarray(vxy, float)), max_distance, output_type="ndarray")
+        tps = _sorted_pairs(rec["i"], rec["j"], rec["v"], (n_t, n_w))
+    else:
+        tps = _sorted_pairs(empty, empty, np.zeros(0), (n_t, n_w))
+    _VENUE_PAIRS[key] = (villages, tps)
+    while len(_VENUE_PAIRS) > _VENUE_PAIRS_KEPT:
+        _VENUE_PAIRS.pop(next(iter(_VENUE_PAIRS)))
+    return _VENUE_PAIRS[key]
 
 
 def _bool(series: pd.Series | None, n: int) -> np.ndarray:
@@ -237,12 +282,6 @@ def prepare_region(
     local = incident_local_share(incidents.get("geo_precision"), len(incidents),
                                  precision_local)
 
-    vxy = _xy(venues)
-    if len(venues):
-        dist_v, dist_t = venue_distances(geoms, _xy(tps), vxy)
-    else:
-        dist_v = np.zeros((len(areas), 0))
-        dist_t = np.zeros((n_t, 0))
     uxy = _xy(units)
     tps_xy = _xy(tps)
     if len(uxy):
@@ -267,7 +306,7 @@ def prepare_region(
         venue_kind=venues["kind"].astype(str).to_numpy(),
         venue_start=_days(venues.get("start"), len(venues)),
         venue_end=_days(venues.get("end"), len(venues)),
-        venue_crowd=crowd, venue_dist_village=dist_v, venue_dist_tps=dist_t,
+        venue_crowd=crowd, venue_xy=_xy(venues),
         police_km_village=pol_v, police_km_tps=pol_t, inc_local=local,
     )
 
@@ -341,18 +380,21 @@ def active_venues_mask(region: Region, *, start, end) -> np.ndarray:
     return ok_start & ok_end
 
 
-def venue_kernels(region: Region, settings: Mapping) -> tuple[np.ndarray, np.ndarray]:
+def region_venue_pairs(region: Region, max_distance: float) -> tuple[VenuePairs, VenuePairs]:
+    """:func:`venue_pairs` of ``region``'s villages, TPS and venues."""
+    return venue_pairs(region.village_geoms, region.tps_xy, region.venue_xy, max_distance)
+
+
+def venue_kernels(region: Region,
+                  settings: Mapping) -> tuple[sparse.csr_array, sparse.csr_array]:
     """``exp(-d / bandwidth)`` from every village and TPS to every venue (0 beyond the max
-    distance), computed once per region and settings."""
+    distance), sparse (villages x venues, TPS x venues), computed once per region and
+    settings."""
     bw, dmax = float(settings["venue_bandwidth_m"]), float(settings["venue_max_distance_m"])
     key = ("venue_kernels", bw, dmax)
     if key not in region.cache:
-        out = []
-        for dist in (region.venue_dist_village, region.venue_dist_tps):
-            k = np.exp(-dist / bw)
-            k[dist > dmax] = 0.0
-            out.append(k)
-        region.cache[key] = tuple(out)
+        region.cache[key] = tuple(p.matrix(np.exp(-p.metres / bw))
+                                  for p in region_venue_pairs(region, dmax))
     return region.cache[key]
 
 
@@ -393,18 +435,18 @@ class WindowFeatures:
     tps: pd.DataFrame              # one row per TPS (Region order)
     venue_weights: np.ndarray      # (W,) weight of each venue in the window
     venue_active: np.ndarray       # (W,) bool
-    kernel_village: np.ndarray     # (V, W) distance kernel
-    kernel_tps: np.ndarray         # (T, W)
+    kernel_village: sparse.csr_array   # (V, W) distance kernel, 0 beyond the max distance
+    kernel_tps: sparse.csr_array       # (T, W)
 
     @property
-    def venue_village(self) -> np.ndarray:
-        """(V, W) exposure of each village to each venue."""
-        return self.kernel_village * self.venue_weights[None, :]
+    def venue_village(self) -> sparse.csr_array:
+        """(V, W) exposure of each village to each venue (sparse)."""
+        return self.kernel_village @ sparse.diags_array(self.venue_weights)
 
     @property
-    def venue_tps(self) -> np.ndarray:
-        """(T, W) exposure of each TPS to each venue."""
-        return self.kernel_tps * self.venue_weights[None, :]
+    def venue_tps(self) -> sparse.csr_array:
+        """(T, W) exposure of each TPS to each venue (sparse)."""
+        return self.kernel_tps @ sparse.diags_array(self.venue_weights)
 
 
 def features_as_of(
@@ -467,7 +509,7 @@ def features_as_of(
 
     weights = active_venue_weights(region, stage=stage, start=start, end=end, settings=settings)
     kv, kt = venue_kernels(region, settings)
-    vil["venue"] = np.einsum("ij,j->i", kv, weights)
+    vil["venue"] = kv @ weights
 
     voters_v = np.bincount(region.tps_village, weights=region.tps_voters, minlength=n_v)
     vil["voters"] = voters_v
@@ -486,7 +528,7 @@ def features_as_of(
         "village": region.tps_village,
         "voters": region.tps_voters,
         "near_repeat": nr_tps,
-        "venue": np.einsum("ij,j->i", kt, weights),
+        "venue": kt @ weights,
         "hard_to_reach": region.tps_hard,
         "special": region.tps_special,
         "police_km": region.police_km_tps,

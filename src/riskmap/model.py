@@ -63,6 +63,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+from scipy import sparse
 
 from riskmap import backtest as bt
 from riskmap.config import section_defaults
@@ -75,6 +76,7 @@ from riskmap.features import (
     features_as_of,
     incident_counts,
     prepare_region,
+    region_venue_pairs,
     window_days,
 )
 
@@ -1185,7 +1187,7 @@ def score_stage(
     t_class = assign_classes(t_mu, classes=cset, score=t_score, thresholds=t_thresholds)
     t_class = bump_classes(t_class, wf.tps["hard_to_reach"].to_numpy(bool),
                            str(cset["tps_hard_to_reach_min_class"]))
-    near_kind = _nearest_active_kind(wf, region, max_m=500.0)
+    near_kind = _nearest_active_kind(wf, region, max_m=500.0, settings=fset)
     t_hard = wf.tps["hard_to_reach"].to_numpy(bool)
     t_special = wf.tps["special"].to_numpy(bool)
     t_margin = wf.tps["last_margin"].to_numpy(float)
@@ -1206,10 +1208,7 @@ def score_stage(
     active = wf.venue_active
     exp_v = np.zeros(len(region.venue_id))
     if len(region.venue_id):
-        vv = wf.venue_village
-        tot = vv.sum(axis=1)
-        frac = np.where(tot[:, None] > 0, vv / np.where(tot > 0, tot, 1.0)[:, None], 0.0)
-        exp_v = (wmap.venue_part[:, None] * frac).sum(axis=0)
+        exp_v = venue_shares(wf.venue_village, wmap.venue_part)
     venue_risk = pd.DataFrame({"venue_id": region.venue_id[active],
                                "expected_incidents": np.round(exp_v[active], 4)})
     venue_risk = venue_risk.sort_values("venue_id", kind="stable").reset_index(drop=True)
@@ -1242,26 +1241,65 @@ def score_stage(
                        backtest=backtest, model_info=model_info)
 
 
+def venue_shares(exposure: sparse.csr_array, part: np.ndarray) -> np.ndarray:
+    """Each venue's share of the villages' venue-driven expected incidents.
+
+    ``exposure`` is (villages x venues); a village's ``part`` is split over its venues in
+    proportion to its exposure to each (villages exposed to none give nothing).
+    """
+    total = np.asarray(exposure.sum(axis=1)).ravel()
+    per_unit = np.divide(part, total, out=np.zeros(len(total)), where=total > 0)
+    return np.asarray(exposure.T @ per_unit, float)
+
+
+def row_argmax(matrix: sparse.csr_array) -> np.ndarray:
+    """Per row of a sparse matrix with non-negative entries: the column of its largest entry
+    (the first such column on a tie), or -1 where the row holds no positive entry."""
+    m = sparse.csr_array(matrix)
+    m.sort_indices()
+    out = np.full(m.shape[0], -1, dtype=np.int64)
+    counts = np.diff(m.indptr)
+    rows = np.repeat(np.arange(m.shape[0]), counts)
+    positive = m.data > 0
+    if not positive.any():
+        return out
+    r, c, v = rows[positive], m.indices[positive], m.data[positive]
+    order = np.lexsort((c, -v, r))          # per row: largest value, then lowest column
+    first = np.ones(len(order), bool)
+    first[1:] = r[order][1:] != r[order][:-1]
+    out[r[order][first]] = c[order][first]
+    return out
+
+
 def _factor_rows(wf: WindowFeatures, region: Region) -> list[dict]:
     rows = wf.village.to_dict("records")
-    vv = wf.venue_village
+    top = row_argmax(wf.venue_village)
     for i, row in enumerate(rows):
-        if vv.shape[1] and vv[i].max() > 0:
-            j = int(np.argmax(vv[i]))
+        j = int(top[i])
+        if j >= 0:
             row["venue_kind"] = region.venue_kind[j]
             row["venue_crowd"] = float(region.venue_crowd[j])
     return rows
 
 
-def _nearest_active_kind(wf: WindowFeatures, region: Region, *, max_m: float) -> list:
+def _nearest_active_kind(wf: WindowFeatures, region: Region, *, max_m: float,
+                         settings: Mapping) -> list:
+    """Per TPS, the kind of the nearest venue within ``max_m`` that counts in the window
+    (weighted in the window, its kernel positive), else None; a tie goes to the venue listed
+    first."""
     out: list = [None] * len(region.tps_id)
-    if region.venue_dist_tps.shape[1] == 0:
+    if len(region.venue_id) == 0 or len(out) == 0:
         return out
-    d = np.where(wf.venue_tps > 0, region.venue_dist_tps, np.inf)
-    j = np.argmin(d, axis=1)
-    for i in range(len(out)):
-        if np.isfinite(d[i, j[i]]) and d[i, j[i]] <= max_m:
-            out[i] = str(region.venue_kind[j[i]])
+    bw = float(settings["venue_bandwidth_m"])
+    pairs = region_venue_pairs(region, float(settings["venue_max_distance_m"]))[1]
+    ok = ((wf.venue_weights[pairs.venue] > 0) & (np.exp(-pairs.metres / bw) > 0)
+          & (pairs.metres <= max_m))
+    t, w, d = pairs.place[ok], pairs.venue[ok], pairs.metres[ok]
+    order = np.lexsort((w, d, t))           # per TPS: nearest, then first listed
+    first = np.ones(len(order), bool)
+    first[1:] = t[order][1:] != t[order][:-1]
+    for i, j in zip(t[order][first], w[order][first], strict=True):
+        out[int(i)] = str(region.venue_kind[j])
     return out
 
 

@@ -115,21 +115,70 @@ def test_incident_counts_and_cut():
     assert window_days(START, START) == 1
 
 
-def test_venue_distances_are_computed_once_per_region_and_read_only():
+def test_venue_pairs_are_the_pairs_within_the_distance_computed_once_and_read_only():
     import shapely
 
-    from riskmap.features import _VENUE_DISTANCES, venue_distances
+    from riskmap.features import _VENUE_PAIRS, venue_pairs
 
     geoms = np.array([shapely.box(0, 0, 100, 100), shapely.box(200, 0, 300, 100)])
     tps_xy = np.array([[50.0, 50.0], [250.0, 50.0], [150.0, 50.0]])
     vxy = np.array([[50.0, 50.0], [400.0, 50.0]])
-    dist_v, dist_t = venue_distances(geoms, tps_xy, vxy)
-    np.testing.assert_allclose(dist_v, [[0.0, 300.0], [150.0, 100.0]])
-    np.testing.assert_allclose(dist_t, [[0.0, 350.0], [200.0, 150.0], [100.0, 250.0]])
-    again = venue_distances(geoms, tps_xy.copy(), vxy.copy())
-    assert again[1] is dist_t and len(_VENUE_DISTANCES) == 1  # the same region: not recomputed
+    _VENUE_PAIRS.clear()
+    vil, tps = venue_pairs(geoms, tps_xy, vxy, 300.0)
+    # villages: 0 inside, distance to the polygon; the pair 300 m apart is kept (<=)
+    assert list(zip(vil.place, vil.venue, vil.metres, strict=True)) == [
+        (0, 0, 0.0), (0, 1, 300.0), (1, 0, 150.0), (1, 1, 100.0)]
+    # TPS: a TPS on the venue itself (0 m) is a pair; 350 m is beyond the distance
+    assert list(zip(tps.place, tps.venue, tps.metres, strict=True)) == [
+        (0, 0, 0.0), (1, 0, 200.0), (1, 1, 150.0), (2, 0, 100.0), (2, 1, 250.0)]
+    dense = tps.matrix(tps.metres + 1.0).toarray()
+    np.testing.assert_allclose(dense, [[1.0, 0.0], [201.0, 151.0], [101.0, 251.0]])
+    again = venue_pairs(geoms, tps_xy.copy(), vxy.copy(), 300.0)
+    assert again[1] is tps and len(_VENUE_PAIRS) == 1  # the same region: not recomputed
     with pytest.raises(ValueError):
-        dist_t[0, 0] = 1.0  # nobody can change them for the next stage
-    moved = venue_distances(geoms, tps_xy + 1.0, vxy)
-    assert moved[1] is not dist_t and len(_VENUE_DISTANCES) == 1
-    np.testing.assert_allclose(moved[1][0], [np.hypot(1, 1), np.hypot(349, 1)])
+        tps.metres[0] = 1.0  # nobody can change them for the next stage
+    moved = venue_pairs(geoms, tps_xy + 1.0, vxy, 300.0)
+    assert moved[1] is not tps and len(_VENUE_PAIRS) == 2
+    np.testing.assert_allclose(moved[1].metres[:1], [np.hypot(1, 1)])
+    for shift in range(2, 6):       # only the last few regions are kept
+        venue_pairs(geoms, tps_xy + shift, vxy, 300.0)
+    assert len(_VENUE_PAIRS) == 4 and venue_pairs(geoms, tps_xy, vxy, 300.0)[1] is not tps
+
+
+def test_venue_pairs_match_a_dense_distance_matrix():
+    import shapely
+
+    from riskmap.features import venue_pairs
+
+    rng = np.random.default_rng(7)
+    centres = rng.uniform(0, 20_000, size=(30, 2))
+    geoms = shapely.buffer(shapely.points(centres), rng.uniform(200, 1500, 30))
+    tps_xy = rng.uniform(0, 20_000, size=(400, 2))
+    vxy = rng.uniform(0, 20_000, size=(60, 2))
+    vil, tps = venue_pairs(geoms, tps_xy, vxy, 3000.0)
+    dense_t = np.hypot(tps_xy[:, None, 0] - vxy[None, :, 0], tps_xy[:, None, 1] - vxy[None, :, 1])
+    dense_v = shapely.distance(geoms[:, None], shapely.points(vxy)[None, :])
+    for pairs, dense in ((tps, dense_t), (vil, dense_v)):
+        near = dense <= 3000.0
+        assert len(pairs.metres) == near.sum() > 0
+        got = np.full(dense.shape, np.inf)
+        got[pairs.place, pairs.venue] = pairs.metres
+        np.testing.assert_allclose(got[near], dense[near], rtol=1e-12)
+        assert np.isinf(got[~near]).all()
+
+
+def test_row_argmax_and_venue_shares_of_a_sparse_exposure():
+    from scipy import sparse
+
+    from riskmap.model import row_argmax, venue_shares
+
+    dense = np.array([[0.0, 2.0, 2.0, 1.0],   # a tie: the first column
+                      [0.0, 0.0, 0.0, 0.0],   # nothing: -1
+                      [3.0, 0.0, 0.0, 5.0]])
+    m = sparse.csr_array(dense)
+    assert row_argmax(m).tolist() == [1, -1, 3]
+    part = np.array([10.0, 7.0, 8.0])
+    # each village's part split over its venues by exposure; an unexposed village gives nothing
+    expected = (part[[0, 2], None] * dense[[0, 2]] / dense[[0, 2]].sum(axis=1)[:, None]).sum(0)
+    np.testing.assert_allclose(venue_shares(m, part), expected)
+    assert venue_shares(m, part).sum() == pytest.approx(18.0)
