@@ -62,7 +62,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from riskmap.runner import run_snakemake
+from riskmap.runner import run_snakemake_watched
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
@@ -96,12 +96,13 @@ def load() -> str:
 
 def snakemake(
     regions: Path, out: Path, cores: int, *config: str
-) -> tuple[float, subprocess.CompletedProcess]:
+) -> tuple[float, subprocess.CompletedProcess, float]:
+    """Run the regions; (wall seconds, the process, CPU seconds of Snakemake's own process)."""
     t0 = time.perf_counter()
-    proc = run_snakemake(REPO / "Snakefile",
-                         config=[f"regions={regions}", f"results={out}", *config],
-                         directory=out.parent, cores=cores, before=["--quiet"])
-    return time.perf_counter() - t0, proc
+    proc, own = run_snakemake_watched(REPO / "Snakefile",
+                                      config=[f"regions={regions}", f"results={out}", *config],
+                                      directory=out.parent, cores=cores, before=["--quiet"])
+    return time.perf_counter() - t0, proc, own
 
 
 def import_seconds(repeat: int = 3) -> tuple[float, float]:
@@ -193,7 +194,7 @@ def bench_sizes(
         runs = []
         for r in range(max(repeat, 1)):
             out = regions.parent / f"out_{r}"
-            wall, proc = snakemake(regions, out, cores)
+            wall, proc, _ = snakemake(regions, out, cores)
             if proc.returncode != 0:
                 sys.stderr.write(proc.stderr[-3000:])
                 raise SystemExit(f"the {n_tps}-TPS region failed")
@@ -243,7 +244,7 @@ def bench_province(n: int, base: Path, cores: int, seed: int) -> dict:
     for spec in specs:
         make_region(spec, regions)
     out = regions.parent / "out"
-    wall, proc = snakemake(regions, out, cores)
+    wall, proc, _ = snakemake(regions, out, cores)
     summary = pd.read_csv(out / "_summary" / "voting" / "summary.csv")
     return {
         "regions": n,
@@ -514,7 +515,8 @@ def main(argv: list[str] | None = None) -> int:
                 for spec in specs:
                     make_region(spec, regions)
                 made = time.perf_counter() - t0
-                wall, proc = snakemake(regions, regions.parent / "out", args.cores, *extra)
+                wall, proc, own = snakemake(regions, regions.parent / "out", args.cores,
+                                            *extra)
                 summary = pd.read_csv(regions.parent / "out" / "_summary" / "voting" /
                                       "summary.csv", dtype=str)
                 print(
@@ -523,7 +525,8 @@ def main(argv: list[str] | None = None) -> int:
                     f"end to end on {args.cores} cores (exit {proc.returncode}; "
                     f"{(summary['status'] == 'ok').sum()} regions ok, "
                     f"{pd.to_numeric(summary['tps']).sum():,.0f} TPS; the region folders took "
-                    f"{made / 60:.1f} min to write; {load()})"
+                    f"{made / 60:.1f} min to write; {load()}); Snakemake's own process "
+                    f"{own / 60:.1f} CPU min ({own / len(specs):.2f} s per region)"
                 )
                 if proc.returncode != 0:
                     missed.append("national run failed")

@@ -24,17 +24,15 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-import psutil
-
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
+from riskmap.runner import run_snakemake_watched  # noqa: E402
 from riskmap.simulate_country import RegionSpec, make_region, region_code  # noqa: E402
 
 
@@ -55,25 +53,13 @@ def make_regions(n: int, tps: int, folder: Path, seed: int) -> Path:
 
 def run(snakefile: Path, regions: Path, out: Path, cores: int) -> tuple[int, float, float]:
     """Run the regions; return (exit status, wall seconds, Snakemake's own CPU seconds)."""
-    bindir = str(Path(sys.executable).parent)
-    cmd = [str(Path(bindir) / "snakemake"), "--snakefile", str(snakefile), "--cores", str(cores),
-           "--quiet", "--directory", str(out.parent), "--config", f"regions={regions}",
-           f"results={out}", "briefing_pack=false"]
-    env = {**os.environ, "PATH": bindir + os.pathsep + os.environ.get("PATH", "")}
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
-                            text=True)
-    watched, own = psutil.Process(proc.pid), 0.0
-    while proc.poll() is None:
-        try:
-            times = watched.cpu_times()
-            own = times.user + times.system
-        except psutil.Error:
-            pass
-        time.sleep(0.2)
+    proc, own = run_snakemake_watched(
+        snakefile, config=[f"regions={regions}", f"results={out}", "briefing_pack=false"],
+        directory=out.parent, cores=cores, before=["--quiet"])
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
-        sys.stderr.write((proc.stderr.read() if proc.stderr else "")[-3000:])
+        sys.stderr.write(proc.stderr[-3000:])
     return proc.returncode, wall, own
 
 

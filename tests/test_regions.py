@@ -23,7 +23,7 @@ from tiny_region import write_tiny_region
 
 from riskmap.config import ConfigError, discover_regions, region_stages_checked
 from riskmap.maps.overview import encode_rings
-from riskmap.runner import run_snakemake
+from riskmap.runner import run_snakemake, run_snakemake_watched
 from riskmap.simulate_country import (
     NATIONAL_REGIONS,
     NATIONAL_TPS,
@@ -248,6 +248,19 @@ def test_many_region_run_plans_one_job_per_region_and_stage_summaries(tmp_path):
     assert re.search(r"summarise\s+3\b", text), text
     assert re.search(r"check_regions\s+1\b", text), text
     assert "ingest" not in text
+
+
+def test_watched_run_reports_the_output_and_snakemake_s_own_cpu(tmp_path):
+    regions = tmp_path / "regions"
+    write_tiny_region(regions / "a")
+    out = tmp_path / "out"
+    proc, own = run_snakemake_watched(
+        REPO / "Snakefile", config=[f"results={out}", f"regions={regions}"],
+        directory=tmp_path, before=["-n", "--quiet", "rules"], interval=0.05)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert re.search(r"run_region\s+1\b", proc.stdout + proc.stderr)
+    # reading the workflow and planning is CPU work of Snakemake's own process (seconds)
+    assert 0.2 < own < 60
 
 
 def test_single_region_mode_is_unchanged(tmp_path):

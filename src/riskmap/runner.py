@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -43,3 +45,38 @@ def run_snakemake(snakefile: Path, *, config: Sequence[str], directory: Path, co
                             before=before, after=after)
     return subprocess.run(cmd, cwd=cwd, env=dict(env) if env is not None else snakemake_env(),
                           capture_output=True, text=True, timeout=timeout)
+
+
+def run_snakemake_watched(snakefile: Path, *, config: Sequence[str], directory: Path,
+                          cores: int = 2, before: Sequence[str] = (),
+                          after: Sequence[str] = (), interval: float = 0.2,
+                          ) -> tuple[subprocess.CompletedProcess, float]:
+    """:func:`run_snakemake`, and the CPU seconds of the Snakemake process itself.
+
+    The jobs Snakemake runs are its children and not counted: the process's own user and
+    system time is sampled every ``interval`` seconds with psutil (a Snakemake dependency;
+    ``resource.getrusage`` cannot tell a process from its reaped children), the last sample
+    before it exits kept. Output is captured to temporary files (no pipe to fill).
+    """
+    import psutil
+
+    cmd = snakemake_command(snakefile, config=config, directory=directory, cores=cores,
+                            before=before, after=after)
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(cmd, env=snakemake_env(), stdout=out, stderr=err, text=True)
+        own = 0.0
+        try:
+            watched = psutil.Process(proc.pid)
+            while proc.poll() is None:
+                try:
+                    times = watched.cpu_times()
+                    own = times.user + times.system
+                except psutil.Error:
+                    pass
+                time.sleep(interval)
+        finally:
+            proc.wait()
+        out.seek(0)
+        err.seek(0)
+        done = subprocess.CompletedProcess(cmd, proc.returncode, out.read(), err.read())
+    return done, own
