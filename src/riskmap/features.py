@@ -381,8 +381,12 @@ def active_venues_mask(region: Region, *, start, end) -> np.ndarray:
 
 
 def region_venue_pairs(region: Region, max_distance: float) -> tuple[VenuePairs, VenuePairs]:
-    """:func:`venue_pairs` of ``region``'s villages, TPS and venues."""
-    return venue_pairs(region.village_geoms, region.tps_xy, region.venue_xy, max_distance)
+    """:func:`venue_pairs` of ``region``'s villages, TPS and venues (kept with the region)."""
+    key = ("venue_pairs", float(max_distance))
+    if key not in region.cache:
+        region.cache[key] = venue_pairs(region.village_geoms, region.tps_xy, region.venue_xy,
+                                        max_distance)
+    return region.cache[key]
 
 
 def venue_kernels(region: Region,
