@@ -182,7 +182,7 @@ def test_overview_map_is_offline_and_links_to_each_region_map(many):
 
 @pytest.mark.slow
 def test_an_edited_region_file_reruns_that_region_and_no_other(many):
-    # a region job declares one input (region.yaml) and stamps the folder's files in a param
+    # a region job declares no input and stamps the folder's files in a param
     regions, out, _ = many
 
     def planned() -> str:
@@ -191,14 +191,15 @@ def test_an_edited_region_file_reruns_that_region_and_no_other(many):
         return proc.stdout + proc.stderr
 
     assert not re.search(r"run_region\s+\d", planned())
-    tps = regions / "alpha" / "tps.csv"
-    before = tps.stat()
-    os.utime(tps, ns=(before.st_atime_ns, before.st_mtime_ns + 10**9))
-    try:
-        assert re.search(r"run_region\s+1\b", planned())
-    finally:
-        os.utime(tps, ns=(before.st_atime_ns, before.st_mtime_ns))
-    assert not re.search(r"run_region\s+\d", planned())
+    for name in ("tps.csv", "region.yaml"):
+        path = regions / "alpha" / name
+        before = path.stat()
+        os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 10**9))
+        try:
+            assert re.search(r"run_region\s+1\b", planned()), name
+        finally:
+            os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert not re.search(r"run_region\s+\d", planned())
 
 
 @pytest.mark.slow

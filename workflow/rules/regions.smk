@@ -9,18 +9,14 @@ wildcard_constraints:
     region="|".join(REGIONS),
 
 
-def region_folder_files(wildcards):
-    """The one input a region job declares: its folder's region.yaml (see folder_stamp)."""
-    return [str(REGIONS_DIR / wildcards.region / "region.yaml")]
-
-
 def folder_stamp(region):
     """Every file of the region folder by name, size and modification time, hashed.
 
-    A job parameter, so that an edited, added or removed file reruns the region as an input
-    would. The files are not inputs themselves: Snakemake measures the inputs of every waiting
-    job each time it starts one, and with a national run's 514 regions x 6 files that kept its
-    own process busy on a core of its own.
+    A job parameter, so that an edited, added or removed file (region.yaml included) reruns
+    the region as an input would. A region job declares no input: Snakemake measures the
+    inputs of every waiting job each time it starts one (``JobScheduler.update_input_sizes``),
+    and with a national run's 514 waiting regions that kept its own process busy on most of a
+    core, with six files per region and still with one.
     """
     folder = REGIONS_DIR / region
     digest = hashlib.sha256()
@@ -60,8 +56,6 @@ def region_steps(region):
 
 
 rule run_region:
-    input:
-        region_folder_files,
     output:
         status=OUT / "{region}" / "_work" / "status.json",
     params:
