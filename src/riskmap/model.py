@@ -1264,11 +1264,25 @@ def row_argmax(matrix: sparse.csr_array) -> np.ndarray:
     if not positive.any():
         return out
     r, c, v = rows[positive], m.indices[positive], m.data[positive]
-    order = np.lexsort((c, -v, r))          # per row: largest value, then lowest column
-    first = np.ones(len(order), bool)
-    first[1:] = r[order][1:] != r[order][:-1]
-    out[r[order][first]] = c[order][first]
+    pick = first_of_each(r, -v, c)          # per row: largest value, then lowest column
+    out[r[pick]] = c[pick]
     return out
+
+
+def first_of_each(group: np.ndarray, *order_by: np.ndarray) -> np.ndarray:
+    """Indices of the first element of each group once sorted by ``order_by`` (keys in order
+    of precedence), groups in ascending order.
+
+    Examples
+    --------
+    >>> first_of_each(np.array([1, 0, 1, 0]), np.array([5.0, 7.0, 2.0, 7.0]),
+    ...               np.array([0, 1, 2, 3])).tolist()
+    [1, 2]
+    """
+    order = np.lexsort((*reversed(order_by), group))
+    first = np.ones(len(order), bool)
+    first[1:] = group[order][1:] != group[order][:-1]
+    return order[first]
 
 
 def _factor_rows(wf: WindowFeatures, region: Region) -> list[dict]:
@@ -1295,10 +1309,8 @@ def _nearest_active_kind(wf: WindowFeatures, region: Region, *, max_m: float,
     ok = ((wf.venue_weights[pairs.venue] > 0) & (np.exp(-pairs.metres / bw) > 0)
           & (pairs.metres <= max_m))
     t, w, d = pairs.place[ok], pairs.venue[ok], pairs.metres[ok]
-    order = np.lexsort((w, d, t))           # per TPS: nearest, then first listed
-    first = np.ones(len(order), bool)
-    first[1:] = t[order][1:] != t[order][:-1]
-    for i, j in zip(t[order][first], w[order][first], strict=True):
+    pick = first_of_each(t, d, w)           # per TPS: nearest, then first listed
+    for i, j in zip(t[pick], w[pick], strict=True):
         out[int(i)] = str(region.venue_kind[j])
     return out
 

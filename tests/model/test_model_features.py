@@ -182,3 +182,15 @@ def test_row_argmax_and_venue_shares_of_a_sparse_exposure():
     expected = (part[[0, 2], None] * dense[[0, 2]] / dense[[0, 2]].sum(axis=1)[:, None]).sum(0)
     np.testing.assert_allclose(venue_shares(m, part), expected)
     assert venue_shares(m, part).sum() == pytest.approx(18.0)
+
+
+def test_first_of_each_group_by_its_order_keys():
+    from riskmap.model import first_of_each
+
+    group = np.array([2, 0, 2, 0, 1])
+    value = np.array([5.0, 7.0, 2.0, 7.0, 1.0])
+    column = np.array([0, 3, 2, 1, 4])
+    # group 0: a tie on the value goes to the lower column (index 3); group 2: the smaller value
+    assert first_of_each(group, value, column).tolist() == [3, 4, 2]
+    assert first_of_each(group, -value, column).tolist() == [3, 4, 0]
+    assert first_of_each(np.zeros(0, int), np.zeros(0)).tolist() == []
