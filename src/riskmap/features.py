@@ -40,6 +40,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
@@ -441,16 +442,12 @@ class WindowFeatures:
     venue_active: np.ndarray       # (W,) bool
     kernel_village: sparse.csr_array   # (V, W) distance kernel, 0 beyond the max distance
     kernel_tps: sparse.csr_array       # (T, W)
+    tps_pairs: VenuePairs              # the (TPS, venue) pairs behind kernel_tps
 
-    @property
+    @cached_property
     def venue_village(self) -> sparse.csr_array:
         """(V, W) exposure of each village to each venue (sparse)."""
         return self.kernel_village @ sparse.diags_array(self.venue_weights)
-
-    @property
-    def venue_tps(self) -> sparse.csr_array:
-        """(T, W) exposure of each TPS to each venue (sparse)."""
-        return self.kernel_tps @ sparse.diags_array(self.venue_weights)
 
 
 def features_as_of(
@@ -541,7 +538,9 @@ def features_as_of(
     })
     return WindowFeatures(village=village, tps=tps, venue_weights=weights,
                           venue_active=active_venues_mask(region, start=start, end=end),
-                          kernel_village=kv, kernel_tps=kt)
+                          kernel_village=kv, kernel_tps=kt,
+                          tps_pairs=region_venue_pairs(
+                              region, float(settings["venue_max_distance_m"]))[1])
 
 
 def _closeness(region: Region) -> tuple[np.ndarray, np.ndarray]:

@@ -76,7 +76,6 @@ from riskmap.features import (
     features_as_of,
     incident_counts,
     prepare_region,
-    region_venue_pairs,
     window_days,
 )
 
@@ -1187,7 +1186,7 @@ def score_stage(
     t_class = assign_classes(t_mu, classes=cset, score=t_score, thresholds=t_thresholds)
     t_class = bump_classes(t_class, wf.tps["hard_to_reach"].to_numpy(bool),
                            str(cset["tps_hard_to_reach_min_class"]))
-    near_kind = _nearest_active_kind(wf, region, max_m=500.0, settings=fset)
+    near_kind = _nearest_active_kind(wf, region, max_m=500.0)
     t_hard = wf.tps["hard_to_reach"].to_numpy(bool)
     t_special = wf.tps["special"].to_numpy(bool)
     t_margin = wf.tps["last_margin"].to_numpy(float)
@@ -1296,18 +1295,16 @@ def _factor_rows(wf: WindowFeatures, region: Region) -> list[dict]:
     return rows
 
 
-def _nearest_active_kind(wf: WindowFeatures, region: Region, *, max_m: float,
-                         settings: Mapping) -> list:
+def _nearest_active_kind(wf: WindowFeatures, region: Region, *, max_m: float) -> list:
     """Per TPS, the kind of the nearest venue within ``max_m`` that counts in the window
     (weighted in the window, its kernel positive), else None; a tie goes to the venue listed
     first."""
     out: list = [None] * len(region.tps_id)
-    if len(region.venue_id) == 0 or len(out) == 0:
+    pairs = wf.tps_pairs
+    if len(pairs.place) == 0:
         return out
-    bw = float(settings["venue_bandwidth_m"])
-    pairs = region_venue_pairs(region, float(settings["venue_max_distance_m"]))[1]
-    ok = ((wf.venue_weights[pairs.venue] > 0) & (np.exp(-pairs.metres / bw) > 0)
-          & (pairs.metres <= max_m))
+    kernel = wf.kernel_tps[pairs.place, pairs.venue]
+    ok = (wf.venue_weights[pairs.venue] > 0) & (kernel > 0) & (pairs.metres <= max_m)
     t, w, d = pairs.place[ok], pairs.venue[ok], pairs.metres[ok]
     pick = first_of_each(t, d, w)           # per TPS: nearest, then first listed
     for i, j in zip(t[pick], w[pick], strict=True):
