@@ -349,23 +349,17 @@ def region_map_ready_s(page: Path) -> float | None:
 
 def interactive_seconds(page: Path) -> float | None:
     """Seconds until the overview map is ready in headless Chromium (None: no browser)."""
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
+    from riskmap.maps.browser import launch, unavailable
+
+    if unavailable() is not None:
         return None
-    if not Path(chromium).is_file():
-        return None
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu", "--no-first-run"]
-        )
-        tab = browser.new_page(viewport={"width": 1366, "height": 768})
+    with launch() as browser:
+        tab = browser.new_page(1366, 768)
         t0 = time.perf_counter()
-        tab.goto(page.as_uri())
-        tab.wait_for_selector("body[data-ready='1']", timeout=120_000)
+        tab.open(page, timeout=120)
+        tab.wait_for("document.body.dataset.ready === '1'", timeout=120)
         seconds = time.perf_counter() - t0
-        browser.close()
+        tab.close()
     return seconds
 
 
